@@ -1,0 +1,114 @@
+// Configuration comes only from the environment, is validated once at start and then frozen.
+// An invalid value stops the start with a message that names the variable and the value.
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; undefined means the embedded PGlite database in dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  readonly adminUsername: string;
+  /** undefined: generate a strong password on first start and print it once. */
+  readonly adminPassword: string | undefined;
+  readonly patLimit: number;
+  readonly patKillSwitch: boolean;
+  /** Lead times in days before expiry at which a token is flagged `expires-soon`. */
+  readonly expiryWarningDays: readonly number[];
+  readonly seenAtFlushIntervalMs: number;
+  readonly sessionTtlHours: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  }
+  return Number(raw);
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = present(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}").`);
+}
+
+function dayList(env: Env, name: string, fallback: readonly number[]): readonly number[] {
+  const raw = present(env, name);
+  if (raw === undefined) return fallback;
+  const parts = raw.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^\d+$/.test(part) || Number(part) < 1 || Number(part) > 3650)) {
+    throw new ConfigError(
+      `${name} must be a comma-separated list of days from 1 to 3650 (got "${raw}").`,
+    );
+  }
+  return Object.freeze(parts.map(Number).sort((a, b) => b - a));
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = present(env, 'DATABASE_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    // The URL may hold a password: name only its scheme.
+    throw new ConfigError(
+      `DATABASE_URL must use postgres:// or postgresql:// (got ${url.protocol}//).`,
+    );
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env): Config {
+  const logLevel = (present(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
+  }
+  const adminPassword = env.UNLEASH_DEFAULT_ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword !== '' && adminPassword.length < 8) {
+    throw new ConfigError('UNLEASH_DEFAULT_ADMIN_PASSWORD must be at least 8 characters long.');
+  }
+  return Object.freeze({
+    port: integer(env, 'PORT', 4242, 0, 65535),
+    host: present(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: databaseUrl(env),
+    dataDir: present(env, 'DATA_DIR') ?? './data',
+    logLevel: logLevel as LogLevel,
+    adminUsername: present(env, 'UNLEASH_DEFAULT_ADMIN_USERNAME') ?? 'admin',
+    adminPassword: adminPassword === '' ? undefined : adminPassword,
+    patLimit: integer(env, 'PAT_LIMIT', 10, 1, 10_000),
+    patKillSwitch: boolean(env, 'UNLEASH_PAT_KILL_SWITCH', false),
+    expiryWarningDays: dayList(env, 'PAT_EXPIRY_WARNING_DAYS', [14, 3]),
+    seenAtFlushIntervalMs: integer(env, 'SEEN_AT_FLUSH_INTERVAL_MS', 2000, 100, 600_000),
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 48, 1, 24 * 365),
+  });
+}

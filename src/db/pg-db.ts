@@ -1,0 +1,107 @@
+import pg from 'pg';
+import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
+
+export interface PgDbOptions {
+  connectionString: string;
+  /** Extra server options, e.g. `-c search_path=...` for isolated test schemas. */
+  options?: string;
+  max?: number;
+}
+
+/** The PostgreSQL adapter: a pool for queries and one dedicated client for LISTEN. */
+export class PgDb implements Db {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #config: pg.PoolConfig;
+  #listener: pg.Client | undefined;
+  readonly #handlers = new Map<string, Set<(payload: string) => void>>();
+
+  constructor(options: PgDbOptions) {
+    this.#config = {
+      connectionString: options.connectionString,
+      options: options.options,
+      // Fail fast when the database is away instead of queueing requests until they hang.
+      connectionTimeoutMillis: 2000,
+      query_timeout: 10_000,
+    };
+    this.#pool = new pg.Pool({ ...this.#config, max: options.max ?? 10 });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.#pool.on('error', () => {});
+  }
+
+  async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    const result = await this.#pool.query<Row>(sql, params as SqlParam[]);
+    return result.rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.#pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    const tx: Queryable = {
+      query: async <Row extends object>(sql: string, params: readonly SqlParam[] = []) =>
+        (await client.query<Row>(sql, params as SqlParam[])).rows,
+      exec: async (sql: string) => {
+        // Without parameters pg uses the simple protocol, which allows several statements.
+        await client.query(sql);
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+        client.release();
+      } catch {
+        client.release(true);
+      }
+      throw error;
+    }
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void) {
+    assertChannelName(channel);
+    const client = await this.#listenerClient();
+    let handlers = this.#handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+      await client.query(`LISTEN ${channel}`);
+    }
+    handlers.add(onMessage);
+    return async () => {
+      handlers.delete(onMessage);
+    };
+  }
+
+  async #listenerClient(): Promise<pg.Client> {
+    if (this.#listener) return this.#listener;
+    const client = new pg.Client(this.#config);
+    client.on('notification', (message) => {
+      for (const handler of this.#handlers.get(message.channel) ?? [])
+        handler(message.payload ?? '');
+    });
+    client.on('error', () => {});
+    await client.connect();
+    this.#listener = client;
+    return client;
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    assertChannelName(channel);
+    await this.#pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  async close(): Promise<void> {
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await listener?.end().catch(() => {});
+    await this.#pool.end();
+  }
+}

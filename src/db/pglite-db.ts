@@ -1,0 +1,58 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
+
+/**
+ * The embedded adapter. PGlite is one connection in this process: it runs queries one at a
+ * time and a transaction holds it exclusively, which is what makes the same SQL safe here.
+ */
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  readonly #pg: PGlite;
+
+  private constructor(pg: PGlite) {
+    this.#pg = pg;
+  }
+
+  /** dataDir undefined: an in-memory database (tests). */
+  static async open(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
+    const pg = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    if (searchPath !== undefined) {
+      await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`);
+    }
+    return new PgliteDb(pg);
+  }
+
+  async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    return (await this.#pg.query<Row>(sql, params as SqlParam[])).rows;
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.#pg.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.#pg.transaction(async (tx: Transaction) =>
+      fn({
+        query: async <Row extends object>(sql: string, params: readonly SqlParam[] = []) =>
+          (await tx.query<Row>(sql, params as SqlParam[])).rows,
+        exec: async (sql: string) => {
+          await tx.exec(sql);
+        },
+      }),
+    );
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void) {
+    assertChannelName(channel);
+    return this.#pg.listen(channel, onMessage);
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    assertChannelName(channel);
+    await this.#pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  async close(): Promise<void> {
+    await this.#pg.close();
+  }
+}

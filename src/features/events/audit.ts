@@ -1,0 +1,31 @@
+import type { Queryable } from '../../db/db.js';
+import type { User } from '../users/user.js';
+import type { EventData, EventStore } from './event-store.js';
+
+/** Who did it and from where: taken from the authenticated request. */
+export interface Actor {
+  user: User;
+  ip: string | null;
+}
+
+export function actorName(user: User): string {
+  return user.username ?? user.email ?? `user:${user.id}`;
+}
+
+/** Writes audit events; callers pass data built by a whitelist function, never a raw row. */
+export class AuditLog {
+  constructor(private readonly events: EventStore) {}
+
+  record(type: string, actor: Actor, data: EventData, tx?: Queryable): Promise<void> {
+    return this.events.insert(
+      {
+        type,
+        createdBy: actorName(actor.user),
+        createdByUserId: actor.user.id,
+        ip: actor.ip,
+        data,
+      },
+      tx,
+    );
+  }
+}

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../../http/authenticate.js';
+import { pickErrors } from '../../http/error-schemas.js';
+import { allowRoute, clientIp, requireJsonContentType } from '../../http/route-helpers.js';
+import { patIdParamsSchema } from './pat-schemas.js';
+import type { CreatePatInput, PatService } from './pat-service.js';
+
+const TAGS = ['Personal access tokens'];
+const TOKENS_URL = '/user/tokens';
+
+export function patRoutes(service: PatService) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.get(
+      TOKENS_URL,
+      {
+        schema: {
+          operationId: 'getPats',
+          tags: TAGS,
+          summary: 'List your personal access tokens (PATs).',
+          description:
+            'Returns the tokens that belong to the signed-in user, oldest first. Secrets are never included.',
+          response: {
+            200: { description: 'The tokens.', $ref: 'patsSchema#' },
+            ...pickErrors(401, 403, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const pats = await service.list(principalOf(request).user.id);
+        reply.header('cache-control', 'no-store');
+        return { pats };
+      },
+    );
+
+    app.post<{ Body: CreatePatInput }>(
+      TOKENS_URL,
+      {
+        preValidation: requireJsonContentType,
+        schema: {
+          operationId: 'createPat',
+          tags: TAGS,
+          summary: 'Create a personal access token (PAT).',
+          description:
+            'Creates a token for the signed-in user. The answer holds the secret: store it now, it is never shown again.',
+          body: { $ref: 'createPatSchema#' },
+          response: {
+            201: {
+              description: 'The token was created. The secret is in this answer only.',
+              headers: {
+                location: {
+                  type: 'string',
+                  format: 'uri',
+                  description: 'Where the new token can be found.',
+                },
+              },
+              $ref: 'patSchema#',
+            },
+            ...pickErrors(400, 401, 403, 404, 409, 413, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const created = await service.create(
+          { user: principal.user, ip: clientIp(request) },
+          { description: request.body.description, expiresAt: request.body.expiresAt },
+        );
+        reply.header('location', `/api/admin/user/tokens/${created.id}`);
+        reply.header('cache-control', 'no-store');
+        return reply.code(201).send(created);
+      },
+    );
+
+    app.delete<{ Params: { id: number } }>(
+      `${TOKENS_URL}/:id`,
+      {
+        schema: {
+          operationId: 'deletePat',
+          tags: TAGS,
+          summary: 'Delete one of your personal access tokens (PATs).',
+          description:
+            "Deletes the token at once, on every instance. Answers 200 also when there is no such token of yours, so that ids of other users' tokens cannot be probed.",
+          params: patIdParamsSchema,
+          response: {
+            200: { description: 'Done; no body.', type: 'null' },
+            ...pickErrors(400, 401),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        await service.delete({ user: principal.user, ip: clientIp(request) }, request.params.id);
+        return reply.code(200).send();
+      },
+    );
+
+    allowRoute(app, TOKENS_URL, ['GET', 'HEAD', 'POST']);
+    allowRoute(app, `${TOKENS_URL}/:id`, ['DELETE']);
+  };
+}

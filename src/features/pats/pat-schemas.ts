@@ -1,0 +1,98 @@
+// JSON Schemas for the PAT routes. They validate requests, fix the order of keys in
+// responses (fast-json-stringify writes properties in schema order) and generate the
+// OpenAPI document, under the component names Unleash's document uses.
+
+const dateTimeExample = '2030-01-31T12:00:00.000Z';
+
+export const createPatSchema = {
+  $id: 'createPatSchema',
+  type: 'object',
+  description:
+    'What a client sends to create a personal access token (PAT) for the signed-in user.',
+  required: ['description', 'expiresAt'],
+  properties: {
+    description: {
+      type: 'string',
+      description: "A label for the token, unique among the user's tokens; not blank.",
+      example: 'CI deploy job',
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'When the token stops working: an RFC 3339 date-time in the future, with a time zone.',
+      example: dateTimeExample,
+    },
+  },
+} as const;
+
+export const patSchema = {
+  $id: 'patSchema',
+  type: 'object',
+  description: 'A personal access token (PAT). It acts on the API as the user who owns it.',
+  required: ['id', 'createdAt', 'description', 'expiresAt'],
+  properties: {
+    id: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        "The token's id. Ids come from one sequence for all users: a newer token always has a higher id.",
+      example: 1,
+    },
+    description: {
+      type: 'string',
+      description: 'The label given at creation.',
+      example: 'CI deploy job',
+    },
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the token stops working (UTC).',
+      example: dateTimeExample,
+    },
+    userId: { type: 'integer', description: 'The id of the user who owns the token.', example: 7 },
+    createdAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the token was created (UTC).',
+      example: '2030-01-01T12:00:00.000Z',
+    },
+    seenAt: {
+      type: 'string',
+      format: 'date-time',
+      nullable: true,
+      description: 'When the token last authenticated a request, or null if it never has.',
+      example: '2030-01-02T08:30:00.000Z',
+    },
+    expiryWarning: {
+      type: 'string',
+      enum: ['expires-soon', 'expired'],
+      description:
+        'Present only when there is something to warn about: `expired` when the token no longer works, `expires-soon` when it is past half its life and within the configured lead time of its expiry.',
+      example: 'expires-soon',
+    },
+    secret: {
+      type: 'string',
+      description:
+        'The token itself, for the Authorization header. Returned once, in the answer to its creation, and never again: it is not stored.',
+      example: 'user:v2_AAAAAAAAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+    },
+  },
+} as const;
+
+export const patsSchema = {
+  $id: 'patsSchema',
+  type: 'object',
+  description: "The signed-in user's personal access tokens, oldest first.",
+  properties: {
+    pats: { type: 'array', description: 'The tokens.', items: { $ref: 'patSchema#' } },
+  },
+} as const;
+
+export const patIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: {
+    id: { type: 'integer', description: 'The id of one of your personal access tokens.' },
+  },
+} as const;

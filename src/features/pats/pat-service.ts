@@ -1,0 +1,115 @@
+import type { Db } from '../../db/db.js';
+import {
+  BadDataError,
+  NameExistsError,
+  NotFoundError,
+  OperationDeniedError,
+  UnauthorizedError,
+} from '../../http/errors.js';
+import type { Actor, AuditLog } from '../events/audit.js';
+import { expiryWarning } from './expiry-warning.js';
+import { type PatJson, patEventData, toPatJson } from './pat.js';
+import type { PatStore } from './pat-store.js';
+import { issueToken } from './token.js';
+
+export interface PatRules {
+  limit: number;
+  killSwitch: boolean;
+  expiryWarningDays: readonly number[];
+}
+
+export interface CreatePatInput {
+  description: string;
+  expiresAt: string;
+}
+
+/** Called after a token is deleted, with its selector, to drop it from every cache. */
+export type RevokeListener = (selector: string) => Promise<void> | void;
+
+export class PatService {
+  constructor(
+    private readonly db: Db,
+    private readonly store: PatStore,
+    private readonly audit: AuditLog,
+    private readonly rules: PatRules,
+    private readonly onRevoke: RevokeListener,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  #assertEnabled(): void {
+    if (this.rules.killSwitch) throw new NotFoundError('PATs are disabled.');
+  }
+
+  async list(userId: number): Promise<PatJson[]> {
+    this.#assertEnabled();
+    const now = this.clock();
+    return (await this.store.listForUser(userId)).map((pat) => {
+      const warning = expiryWarning(
+        pat.createdAt,
+        pat.expiresAt,
+        now,
+        this.rules.expiryWarningDays,
+      );
+      return warning ? { ...toPatJson(pat), expiryWarning: warning } : toPatJson(pat);
+    });
+  }
+
+  async create(actor: Actor, input: CreatePatInput): Promise<PatJson & { secret: string }> {
+    this.#assertEnabled();
+    const description = input.description;
+    if (description.trim() === '') throw new BadDataError('PAT description cannot be empty.');
+    // PostgreSQL text cannot hold NUL, and a lone surrogate would be silently replaced:
+    // refuse both instead of storing something other than what was sent.
+    if (description.includes('\u0000') || !description.isWellFormed()) {
+      throw new BadDataError(
+        'PAT description must be valid text: no NUL characters or broken unicode.',
+      );
+    }
+    // The schema checked the format; a leap second (23:59:60) passes it yet is no JS date.
+    const expiresAt = new Date(input.expiresAt);
+    if (Number.isNaN(expiresAt.getTime())) {
+      throw new BadDataError('The expiry date is not a date this server can represent.', [
+        {
+          path: '/body/expiresAt',
+          message: `The \`/body/expiresAt\` value ${JSON.stringify(input.expiresAt)} is not a real point in time.`,
+        },
+      ]);
+    }
+    const now = this.clock();
+    if (expiresAt.getTime() <= now.getTime())
+      throw new BadDataError('The expiry date should be in future.');
+
+    const token = issueToken();
+    const pat = await this.db.transaction(async (tx) => {
+      if (!(await this.store.lockOwner(tx, actor.user.id))) throw new UnauthorizedError();
+      if ((await this.store.countUnexpired(tx, actor.user.id, now)) >= this.rules.limit) {
+        throw new OperationDeniedError(
+          `Too many PATs (${this.rules.limit}) already exist for this user.`,
+        );
+      }
+      const duplicate = new NameExistsError('PAT description already exists.');
+      if (await this.store.descriptionTaken(tx, actor.user.id, description)) throw duplicate;
+      const created = await this.store.insert(tx, {
+        userId: actor.user.id,
+        description,
+        selector: token.selector,
+        verifier: token.verifier,
+        expiresAt,
+      });
+      if (!created) throw duplicate;
+      await this.audit.record('pat-created', actor, patEventData(created), tx);
+      return created;
+    });
+    return { ...toPatJson(pat), secret: token.secret };
+  }
+
+  /** Idempotent: an unknown id or another user's token is a silent no-op, as in Unleash. */
+  async delete(actor: Actor, id: number): Promise<void> {
+    const deleted = await this.db.transaction(async (tx) => {
+      const found = await this.store.deleteOwned(tx, actor.user.id, id);
+      if (found) await this.audit.record('pat-deleted', actor, patEventData(found.pat), tx);
+      return found;
+    });
+    if (deleted) await this.onRevoke(deleted.selector);
+  }
+}

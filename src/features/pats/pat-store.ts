@@ -1,0 +1,145 @@
+import { PgCode, pgErrorCode, type Queryable } from '../../db/db.js';
+import type { User } from '../users/user.js';
+import { rowToUser, USER_COLUMNS, type UserRow } from '../users/user-store.js';
+import type { Pat } from './pat.js';
+
+interface PatRow {
+  id: number;
+  description: string;
+  expires_at: Date;
+  user_id: number;
+  created_at: Date;
+  seen_at: Date | null;
+}
+
+const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ')
+  .map((column) => `u.${column}`)
+  .join(', ');
+const PAT_COLUMNS = 'id, description, expires_at, user_id, created_at, seen_at';
+
+function rowToPat(row: PatRow): Pat {
+  return {
+    id: row.id,
+    description: row.description,
+    expiresAt: row.expires_at,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    seenAt: row.seen_at,
+  };
+}
+
+export interface NewPat {
+  userId: number;
+  description: string;
+  selector: string;
+  verifier: string;
+  expiresAt: Date;
+}
+
+/** What authentication needs to know about a token, found by its selector. */
+export interface PatCredential {
+  tokenId: number;
+  verifier: string;
+  expiresAt: Date;
+  user: User;
+}
+
+export class PatStore {
+  constructor(private readonly db: Queryable) {}
+
+  async listForUser(userId: number): Promise<Pat[]> {
+    const rows = await this.db.query<PatRow>(
+      `SELECT ${PAT_COLUMNS} FROM personal_access_tokens WHERE user_id = $1 ORDER BY id`,
+      [userId],
+    );
+    return rows.map(rowToPat);
+  }
+
+  /**
+   * Locks the owner's row for the rest of the transaction: concurrent creates for one user
+   * queue here, so the limit and uniqueness checks that follow see each other's inserts.
+   */
+  async lockOwner(tx: Queryable, userId: number): Promise<boolean> {
+    const rows = await tx.query(
+      'SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
+      [userId],
+    );
+    return rows.length === 1;
+  }
+
+  async countUnexpired(tx: Queryable, userId: number, now: Date): Promise<number> {
+    const [row] = await tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM personal_access_tokens WHERE user_id = $1 AND expires_at > $2',
+      [userId, now],
+    );
+    return row?.n ?? 0;
+  }
+
+  async descriptionTaken(tx: Queryable, userId: number, description: string): Promise<boolean> {
+    const rows = await tx.query(
+      'SELECT 1 FROM personal_access_tokens WHERE user_id = $1 AND description = $2',
+      [userId, description],
+    );
+    return rows.length > 0;
+  }
+
+  /** Undefined when the description is taken (the unique index is the last word). */
+  async insert(tx: Queryable, pat: NewPat): Promise<Pat | undefined> {
+    try {
+      const [row] = await tx.query<PatRow>(
+        `INSERT INTO personal_access_tokens (user_id, description, selector, verifier, expires_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING ${PAT_COLUMNS}`,
+        [pat.userId, pat.description, pat.selector, pat.verifier, pat.expiresAt],
+      );
+      return row && rowToPat(row);
+    } catch (error) {
+      if (pgErrorCode(error) === PgCode.uniqueViolation) return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes the token only if the user owns it; returns what was deleted. */
+  async deleteOwned(
+    tx: Queryable,
+    userId: number,
+    id: number,
+  ): Promise<{ pat: Pat; selector: string } | undefined> {
+    const [row] = await tx.query<PatRow & { selector: string }>(
+      `DELETE FROM personal_access_tokens WHERE id = $1 AND user_id = $2
+       RETURNING ${PAT_COLUMNS}, selector`,
+      [id, userId],
+    );
+    return row && { pat: rowToPat(row), selector: row.selector };
+  }
+
+  async findCredential(selector: string): Promise<PatCredential | undefined> {
+    const [row] = await this.db.query<
+      UserRow & { pat_id: number; verifier: string; expires_at: Date }
+    >(
+      `SELECT p.id AS pat_id, p.verifier, p.expires_at, ${USER_COLUMNS_OF_U}
+       FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
+       WHERE p.selector = $1 AND u.deleted_at IS NULL`,
+      [selector],
+    );
+    return (
+      row && {
+        tokenId: row.pat_id,
+        verifier: row.verifier,
+        expiresAt: row.expires_at,
+        user: rowToUser(row),
+      }
+    );
+  }
+
+  /** One UPDATE for a whole batch; never moves seen_at backwards. */
+  async recordSeen(seen: ReadonlyMap<number, Date>): Promise<void> {
+    if (seen.size === 0) return;
+    const batch = [...seen].map(([id, at]) => ({ id, at: at.toISOString() }));
+    await this.db.query(
+      `UPDATE personal_access_tokens p SET seen_at = GREATEST(p.seen_at, b.at)
+       FROM jsonb_to_recordset($1::jsonb) AS b(id integer, at timestamptz)
+       WHERE p.id = b.id`,
+      [JSON.stringify(batch)],
+    );
+  }
+}

@@ -1,0 +1,52 @@
+// The PAT codec. Format as Unleash's secure v2 tokens: `user:v2_<selector>_<secret>`.
+// The selector (128 bits) finds the row; the secret (256 bits) is what proves possession.
+// Only the selector and a SHA-256 verifier of the whole token are stored. A fast hash is
+// right here because the input has 256 bits of entropy: there is nothing to brute-force.
+
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const PREFIX = 'user:v2_';
+const SELECTOR_CHARS = 22; // 16 bytes, base64url
+const SECRET_CHARS = 43; // 32 bytes, base64url
+const TOKEN_PATTERN = /^user:v2_([A-Za-z0-9_-]{22})_([A-Za-z0-9_-]{43})$/;
+
+export interface IssuedToken {
+  /** The full token: shown to its owner once, never stored. */
+  secret: string;
+  selector: string;
+  verifier: string;
+}
+
+export function issueToken(): IssuedToken {
+  const selector = randomBytes(16).toString('base64url');
+  const secret = `${PREFIX}${selector}_${randomBytes(32).toString('base64url')}`;
+  return { secret, selector, verifier: verifierOf(secret) };
+}
+
+export function verifierOf(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** The selector of a well-formed token, or undefined (no database lookup for garbage). */
+export function selectorOf(token: string): string | undefined {
+  if (token.length !== PREFIX.length + SELECTOR_CHARS + 1 + SECRET_CHARS) return undefined;
+  return TOKEN_PATTERN.exec(token)?.[1];
+}
+
+/** Constant-time comparison of the presented token's verifier with the stored one. */
+export function verifierMatches(token: string, storedVerifier: string): boolean {
+  const presented = Buffer.from(verifierOf(token));
+  const stored = Buffer.from(storedVerifier);
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+/**
+ * The token from an Authorization header value: the raw token, or `Bearer <token>` with the
+ * scheme in any case and any whitespace after it. Other schemes are not PATs and are
+ * returned as-is, so they fail as unknown credentials.
+ */
+export function tokenFromAuthorization(header: string): string {
+  const value = header.trim();
+  const bearer = /^bearer\s+/i.exec(value);
+  return bearer ? value.slice(bearer[0].length) : value;
+}

@@ -1,0 +1,88 @@
+import type { Queryable } from '../../db/db.js';
+import type { RootRole, User } from './user.js';
+
+export interface UserRow {
+  id: number;
+  username: string | null;
+  email: string | null;
+  name: string | null;
+  root_role: RootRole;
+  login_attempts: number;
+  created_at: Date;
+  seen_at: Date | null;
+}
+
+export const USER_COLUMNS =
+  'id, username, email, name, root_role, login_attempts, created_at, seen_at';
+
+export function rowToUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    name: row.name,
+    rootRole: row.root_role,
+    loginAttempts: row.login_attempts,
+    createdAt: row.created_at,
+    seenAt: row.seen_at,
+  };
+}
+
+export interface NewUser {
+  username: string | null;
+  email: string | null;
+  name: string | null;
+  passwordHash: string | null;
+  rootRole: RootRole;
+}
+
+export class UserStore {
+  constructor(private readonly db: Queryable) {}
+
+  async countLive(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM users WHERE deleted_at IS NULL',
+    );
+    return row?.n ?? 0;
+  }
+
+  async insert(user: NewUser, db: Queryable = this.db): Promise<User> {
+    const [row] = await db.query<UserRow>(
+      `INSERT INTO users (username, email, name, password_hash, root_role)
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
+      [user.username, user.email, user.name, user.passwordHash, user.rootRole],
+    );
+    if (!row) throw new Error('INSERT ... RETURNING gave no row');
+    return rowToUser(row);
+  }
+
+  async findLive(id: number): Promise<User | undefined> {
+    const [row] = await this.db.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return row && rowToUser(row);
+  }
+
+  /** By username or email, without regard to case; with the hash, for the login check. */
+  async findForLogin(
+    login: string,
+  ): Promise<{ user: User; passwordHash: string | null } | undefined> {
+    const [row] = await this.db.query<UserRow & { password_hash: string | null }>(
+      `SELECT ${USER_COLUMNS}, password_hash FROM users
+       WHERE deleted_at IS NULL AND (lower(username) = lower($1) OR lower(email) = lower($1))
+       ORDER BY id LIMIT 1`,
+      [login],
+    );
+    return row && { user: rowToUser(row), passwordHash: row.password_hash };
+  }
+
+  async recordLogin(id: number, success: boolean): Promise<void> {
+    await this.db.query(
+      success
+        ? 'UPDATE users SET login_attempts = 0, seen_at = now() WHERE id = $1'
+        : 'UPDATE users SET login_attempts = login_attempts + 1 WHERE id = $1',
+      [id],
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+export const ROOT_ROLES = ['Admin', 'Editor', 'Viewer'] as const;
+export type RootRole = (typeof ROOT_ROLES)[number];
+
+/** Unleash's ids for the three root roles; its clients send and read these numbers. */
+export const ROLE_IDS: Readonly<Record<RootRole, number>> = { Admin: 1, Editor: 2, Viewer: 3 };
+
+export function roleFromId(id: number): RootRole | undefined {
+  return ROOT_ROLES.find((role) => ROLE_IDS[role] === id);
+}
+
+export interface User {
+  id: number;
+  username: string | null;
+  email: string | null;
+  name: string | null;
+  rootRole: RootRole;
+  loginAttempts: number;
+  createdAt: Date;
+  seenAt: Date | null;
+}
+
+/** The user as the API shows it: never the password hash. */
+export interface PublicUser {
+  id: number;
+  name?: string;
+  username?: string;
+  email?: string;
+  imageUrl: string;
+  seenAt: string | null;
+  loginAttempts: number;
+  createdAt: string;
+  rootRole: number;
+  accountType: 'User';
+  isAPI: false;
+}
+
+function avatarUrl(user: User): string {
+  const key = (user.email ?? user.username ?? String(user.id)).trim().toLowerCase();
+  const digest = createHash('md5').update(key).digest('hex');
+  return `https://gravatar.com/avatar/${digest}?s=42&d=retro&r=g`;
+}
+
+export function toPublicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    ...(user.name !== null && { name: user.name }),
+    ...(user.username !== null && { username: user.username }),
+    ...(user.email !== null && { email: user.email }),
+    imageUrl: avatarUrl(user),
+    seenAt: user.seenAt?.toISOString() ?? null,
+    loginAttempts: user.loginAttempts,
+    createdAt: user.createdAt.toISOString(),
+    rootRole: ROLE_IDS[user.rootRole],
+    accountType: 'User',
+    isAPI: false,
+  };
+}

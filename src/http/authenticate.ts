@@ -1,0 +1,53 @@
+import type { FastifyRequest } from 'fastify';
+import type { PatAuthenticator } from '../features/pats/pat-authenticator.js';
+import { tokenFromAuthorization } from '../features/pats/token.js';
+import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
+import type { User } from '../features/users/user.js';
+import { AuthenticationRequired, PermissionError, UnauthorizedError } from './errors.js';
+
+export interface Principal {
+  user: User;
+  via: 'session' | 'pat';
+  tokenId?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  // The admin scope's onRequest hook guarantees it; reaching here without one is a bug.
+  if (!request.principal) throw new Error('route reached without authentication');
+  return request.principal;
+}
+
+export function requireAdmin(request: FastifyRequest): Principal {
+  const principal = principalOf(request);
+  if (principal.user.rootRole !== 'Admin') throw new PermissionError('ADMIN');
+  return principal;
+}
+
+/**
+ * The session cookie wins over the Authorization header (as Unleash). A cookie that matches no
+ * live session counts as no cookie. No credentials at all is AuthenticationRequired; anything
+ * presented that does not resolve to a live user is UnauthorizedError.
+ */
+export function createAuthenticate(sessions: SessionService, pats: PatAuthenticator) {
+  return async function authenticate(request: FastifyRequest): Promise<void> {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId) {
+      const user = await sessions.resolve(sessionId);
+      if (user) {
+        request.principal = { user, via: 'session' };
+        return;
+      }
+    }
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') throw new AuthenticationRequired();
+    const identity = await pats.authenticate(tokenFromAuthorization(header));
+    if (!identity) throw new UnauthorizedError();
+    request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };
+  };
+}

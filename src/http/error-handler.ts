@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApiError,
+  BadDataError,
+  ContentTooLargeError,
+  ContentTypeError,
+  InternalError,
+  notFoundPath,
+  ServiceUnavailableError,
+} from './errors.js';
+
+// Connection-level failures: the database is away, not the request at fault.
+const DB_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+]);
+
+function isDbUnavailable(error: Error & { code?: unknown }): boolean {
+  if (typeof error.code === 'string' && DB_UNAVAILABLE_CODES.has(error.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+    error.message,
+  );
+}
+
+/** Maps anything thrown while serving a request onto the catalogue. */
+export function toApiError(
+  error: FastifyError & { code?: string },
+  request: FastifyRequest,
+): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ContentTypeError(request.headers['content-type']);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ContentTooLargeError(
+        'The request body is larger than the 100 kB this API accepts.',
+      );
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new BadDataError('The request body is empty, but its content-type says JSON.');
+  }
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new BadDataError('The request body is not valid JSON.');
+  }
+  if (isDbUnavailable(error)) return new ServiceUnavailableError();
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    // Framework-level rejections (bad content-length, forbidden prototype keys, ...).
+    return new BadDataError(error.message || 'The request could not be read.');
+  }
+  return new InternalError();
+}
+
+export function sendError(reply: FastifyReply, error: ApiError, cause?: unknown): FastifyReply {
+  const body = error.toBody();
+  if (error.statusCode >= 500) {
+    // The body says only that something went wrong; the log keeps the cause under the same id.
+    reply.log.error({ err: cause ?? error, errorId: body.id }, 'request failed');
+  }
+  reply.code(error.statusCode);
+  reply.headers(error.headers);
+  reply.header('cache-control', 'no-store');
+  reply.type('application/json; charset=utf-8');
+  // Sent as a string so that no route's response schema filters the error's fields.
+  return reply.send(JSON.stringify(body));
+}
+
+/** Matches the router's view: case-insensitive and percent-decoded. */
+function isAdminApiPath(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes: judge the raw path.
+  }
+  return /^\/+api\/+admin(\/|$)/i.test(decoded);
+}
+
+export function registerErrorHandling(
+  app: FastifyInstance,
+  authenticate: (request: FastifyRequest) => Promise<void>,
+): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    return sendError(reply, toApiError(error, request), error);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    if (isAdminApiPath(path)) await authenticate(request);
+    return sendError(reply, notFoundPath(path));
+  });
+}

@@ -1,0 +1,158 @@
+// The error catalogue: every error the API answers with, by the wire name Unleash uses.
+// Services throw these; the error handler turns them into `{id, name, message, details}`.
+
+import { randomUUID } from 'node:crypto';
+
+export interface ErrorDetail {
+  message: string;
+  path?: string;
+}
+
+export interface ErrorBody {
+  id: string;
+  name: string;
+  message: string;
+  details: ErrorDetail[];
+  [extra: string]: unknown;
+}
+
+export abstract class ApiError extends Error {
+  abstract readonly statusCode: number;
+  readonly details: ErrorDetail[] | undefined;
+  readonly headers: Record<string, string> = {};
+
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(message);
+    this.details = details;
+  }
+
+  /** Fields beyond the common four that a client of Unleash expects on this error. */
+  protected extraFields(): Record<string, unknown> {
+    return {};
+  }
+
+  toBody(id = randomUUID()): ErrorBody {
+    return {
+      id,
+      name: this.name,
+      message: this.message,
+      details: this.details ?? [{ message: this.message }],
+      ...this.extraFields(),
+    };
+  }
+}
+
+export class BadDataError extends ApiError {
+  override readonly name = 'BadDataError';
+  readonly statusCode = 400;
+}
+
+export const REQUEST_VALIDATION_FAILED =
+  'Request validation failed: your request body or params contain invalid data. Refer to the `details` list for more information.';
+
+export class AuthenticationRequired extends ApiError {
+  override readonly name = 'AuthenticationRequired';
+  readonly statusCode = 401;
+  constructor() {
+    super(
+      'You must log in to use Unleash. Your request had no authorization header, so we could not authorize you. Try logging in at /auth/simple/login',
+    );
+  }
+  protected override extraFields() {
+    return { path: '/auth/simple/login', type: 'password', defaultHidden: false };
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  override readonly name = 'UnauthorizedError';
+  readonly statusCode = 401;
+  constructor() {
+    super('You must log in to use Unleash.');
+  }
+}
+
+export class PasswordMismatch extends ApiError {
+  override readonly name = 'PasswordMismatch';
+  readonly statusCode = 401;
+  constructor() {
+    super('Wrong password, try again.');
+  }
+}
+
+export class PermissionError extends ApiError {
+  override readonly name = 'PermissionError';
+  readonly statusCode = 403;
+  readonly permission: string;
+  constructor(permission = 'ADMIN') {
+    super(
+      `You don't have the required permissions to perform this operation. To perform this action, you need the "${permission}" permission.`,
+    );
+    this.permission = permission;
+  }
+  protected override extraFields() {
+    return { permissions: [this.permission] };
+  }
+}
+
+export class OperationDeniedError extends ApiError {
+  override readonly name = 'OperationDeniedError';
+  readonly statusCode = 403;
+}
+
+export class NotFoundError extends ApiError {
+  override readonly name = 'NotFoundError';
+  readonly statusCode = 404;
+}
+
+export class NameExistsError extends ApiError {
+  override readonly name = 'NameExistsError';
+  readonly statusCode = 409;
+}
+
+export class ContentTooLargeError extends ApiError {
+  override readonly name = 'ContentTooLargeError';
+  readonly statusCode = 413;
+}
+
+export class ContentTypeError extends ApiError {
+  override readonly name = 'ContentTypeError';
+  readonly statusCode = 415;
+  constructor(received: string | undefined) {
+    const shown = received === undefined ? "you didn't provide one" : received;
+    super(
+      `We do not accept the content-type you provided (${shown}). Send the request body as JSON with the content-type application/json.`,
+    );
+  }
+}
+
+export class TooManyRequestsError extends ApiError {
+  override readonly name = 'TooManyRequestsError';
+  readonly statusCode = 429;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+  }
+}
+
+export class InternalError extends ApiError {
+  override readonly name = 'InternalError';
+  readonly statusCode = 500;
+  constructor() {
+    super(
+      'Something went wrong on our side. Quote the error id to your administrator to find it in the log.',
+    );
+  }
+}
+
+export class ServiceUnavailableError extends ApiError {
+  override readonly name = 'ServiceUnavailableError';
+  readonly statusCode = 503;
+  constructor() {
+    super('The database cannot be reached right now. Try again in a moment.');
+    this.headers['retry-after'] = '2';
+  }
+}
+
+export function notFoundPath(path: string): NotFoundError {
+  return new NotFoundError(`The path you were looking for (${path}) is not available.`);
+}
