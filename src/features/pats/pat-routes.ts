@@ -83,7 +83,7 @@ export function patRoutes(service: PatService) {
           params: patIdParamsSchema,
           response: {
             200: { description: 'Done; no body.', type: 'null' },
-            ...pickErrors(400, 401),
+            ...pickErrors(400, 401, 403, 404),
           },
         },
       },

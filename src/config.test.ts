@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+test('defaults', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 4242);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.dataDir, './data');
+  assert.equal(config.adminUsername, 'admin');
+  assert.equal(config.adminPassword, undefined);
+  assert.equal(config.patLimit, 10);
+  assert.equal(config.patKillSwitch, false);
+  assert.deepEqual(config.expiryWarningDays, [14, 3]);
+  assert.ok(Object.isFrozen(config));
+});
+
+test('values from the environment', () => {
+  const config = loadConfig({
+    PORT: '8080',
+    DATABASE_URL: 'postgres://u:p@db:5432/x',
+    PAT_LIMIT: '25',
+    UNLEASH_PAT_KILL_SWITCH: 'TRUE',
+    PAT_EXPIRY_WARNING_DAYS: '3, 30',
+    UNLEASH_DEFAULT_ADMIN_USERNAME: 'root',
+    UNLEASH_DEFAULT_ADMIN_PASSWORD: 'long enough',
+  });
+  assert.equal(config.port, 8080);
+  assert.equal(config.patLimit, 25);
+  assert.equal(config.patKillSwitch, true);
+  assert.deepEqual(config.expiryWarningDays, [30, 3]);
+  assert.equal(config.adminUsername, 'root');
+  assert.equal(config.adminPassword, 'long enough');
+});
+
+test('invalid values stop the start with a message naming the variable', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ PAT_LIMIT: '0' }, /PAT_LIMIT/],
+    [{ PAT_LIMIT: '-3' }, /PAT_LIMIT/],
+    [{ UNLEASH_PAT_KILL_SWITCH: 'maybe' }, /UNLEASH_PAT_KILL_SWITCH/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ PAT_EXPIRY_WARNING_DAYS: '14,x' }, /PAT_EXPIRY_WARNING_DAYS/],
+    [{ SEEN_AT_FLUSH_INTERVAL_MS: '5' }, /SEEN_AT_FLUSH_INTERVAL_MS/],
+    [{ UNLEASH_DEFAULT_ADMIN_PASSWORD: 'short' }, /UNLEASH_DEFAULT_ADMIN_PASSWORD/],
+  ];
+  for (const [env, pattern] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.message),
+      JSON.stringify(env),
+    );
+  }
+});
+
+test('a bad DATABASE_URL message does not echo a password', () => {
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' }),
+    (error: unknown) => error instanceof Error && !error.message.includes('hunter2'),
+  );
+});

@@ -1,0 +1,140 @@
+// Our OpenAPI document against the extract of Unleash 8.2.0's: the three PAT operations and
+// their schemas must agree in paths, methods, operationIds, parameters, required fields and
+// types, so OpenAPI-generated Unleash clients work unchanged. Descriptions are our own.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Harness, json, startHarness } from '../helpers/harness.js';
+
+interface SchemaNode {
+  type?: string;
+  format?: string;
+  nullable?: boolean;
+  required?: string[];
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  $ref?: string;
+  description?: string;
+}
+interface Operation {
+  operationId: string;
+  parameters?: { name: string; in: string; required?: boolean; schema: SchemaNode }[];
+  requestBody?: { required?: boolean; content: Record<string, { schema: SchemaNode }> };
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: SchemaNode }>; headers?: Record<string, unknown> }
+  >;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, SchemaNode> };
+}
+interface Extract {
+  operations: Record<string, { path: string; method: string; operation: Operation }>;
+  schemas: Record<string, SchemaNode>;
+}
+
+const extractPath = fileURLToPath(
+  new URL('../../../shared/spec/unleash-8.2.0-openapi-pat.json', import.meta.url),
+);
+const unleash = JSON.parse(readFileSync(extractPath, 'utf8')) as Extract;
+
+let h: Harness;
+let doc: Document;
+before(async () => {
+  h = await startHarness();
+  doc = json<Document>(await h.request({ method: 'GET', url: '/docs/openapi.json' }));
+});
+after(() => h.close());
+
+/** The shape that matters to a generated client: types, formats, nullability, required, refs. */
+function shape(node: SchemaNode | undefined): unknown {
+  if (!node) return undefined;
+  if (node.$ref) return { ref: node.$ref.split('/').pop()?.replace(/#$/, '') };
+  return {
+    type: node.type,
+    format: node.format,
+    nullable: node.nullable ?? false,
+    required: [...(node.required ?? [])].sort(),
+    properties: Object.fromEntries(
+      Object.entries(node.properties ?? {})
+        .map(([key, value]) => [key, shape(value)])
+        .sort(),
+    ),
+    items: shape(node.items),
+  };
+}
+
+for (const [operationId, expected] of Object.entries(unleash.operations)) {
+  test(`operation ${operationId}: path, method, parameters, body and responses`, () => {
+    const ours = doc.paths[expected.path.replace(/\{(\w+)\}/g, '{$1}')]?.[expected.method];
+    assert.ok(ours, `${expected.method.toUpperCase()} ${expected.path} is documented`);
+    assert.equal(ours.operationId, operationId);
+    const params = (ops: Operation) =>
+      (ops.parameters ?? []).map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.required ?? false,
+        type: p.schema.type,
+      }));
+    assert.deepEqual(params(ours), params(expected.operation));
+    assert.deepEqual(
+      shape(ours.requestBody?.content['application/json']?.schema),
+      shape(expected.operation.requestBody?.content['application/json']?.schema),
+    );
+    assert.equal(
+      ours.requestBody?.required ?? false,
+      expected.operation.requestBody?.required ?? false,
+    );
+    for (const [status, response] of Object.entries(expected.operation.responses)) {
+      assert.ok(ours.responses[status], `documents ${status}`);
+      const ourSchema = ours.responses[status]?.content?.['application/json']?.schema;
+      const theirSchema = response.content?.['application/json']?.schema;
+      if (status.startsWith('2')) {
+        assert.deepEqual(shape(ourSchema), shape(theirSchema));
+      } else {
+        // Error bodies: every property Unleash documents, with the same type.
+        for (const [key, property] of Object.entries(theirSchema?.properties ?? {})) {
+          assert.equal(ourSchema?.properties?.[key]?.type, property.type, `${status} ${key}`);
+        }
+      }
+      if (response.headers)
+        assert.deepEqual(
+          Object.keys(ours.responses[status]?.headers ?? {}),
+          Object.keys(response.headers),
+        );
+    }
+  });
+}
+
+for (const name of Object.keys(unleash.schemas)) {
+  test(`schema ${name}: same properties, types, formats and required fields`, () => {
+    const ours = doc.components.schemas[name];
+    assert.ok(ours, `${name} is a component`);
+    assert.deepEqual(shape(ours), shape(unleash.schemas[name]));
+  });
+
+  test(`schema ${name}: descriptions are written in our own words`, () => {
+    const theirs = unleash.schemas[name] as SchemaNode;
+    const ours = doc.components.schemas[name] as SchemaNode;
+    assert.ok(ours.description && ours.description !== theirs.description);
+    for (const [key, property] of Object.entries(ours.properties ?? {})) {
+      assert.ok(property.description, `${name}.${key} has a description`);
+      assert.notEqual(
+        property.description,
+        theirs.properties?.[key]?.description,
+        `${name}.${key}`,
+      );
+    }
+  });
+}
+
+test('the browsable API page is served', async () => {
+  const response = await h.request({ method: 'GET', url: '/docs/openapi' });
+  assert.ok([200, 302].includes(response.statusCode));
+  const page = await h.request({ method: 'GET', url: '/docs/openapi/' });
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /swagger/i);
+});
