@@ -90,7 +90,8 @@ for (const [operationId, expected] of Object.entries(unleash.operations)) {
     );
     for (const [status, response] of Object.entries(expected.operation.responses)) {
       assert.ok(ours.responses[status], `documents ${status}`);
-      const ourSchema: SchemaNode | undefined = ours.responses[status]?.content?.['application/json']?.schema;
+      const ourSchema: SchemaNode | undefined =
+        ours.responses[status]?.content?.['application/json']?.schema;
       const theirSchema: SchemaNode | undefined = response.content?.['application/json']?.schema;
       if (status.startsWith('2')) {
         assert.deepEqual(shape(ourSchema), shape(theirSchema));
