@@ -3,7 +3,7 @@
 // types, so OpenAPI-generated Unleash clients work unchanged. Descriptions are our own.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Harness, json, startHarness } from '../helpers/harness.js';
@@ -36,10 +36,18 @@ interface Extract {
   schemas: Record<string, SchemaNode>;
 }
 
-const extractPath = fileURLToPath(
+// The shape of Unleash's document (descriptions and examples stripped) is kept with the tests;
+// the full extract, with Unleash's own descriptions, is read from ../shared when it is there.
+const shapePath = fileURLToPath(
+  new URL('../fixtures/unleash-8.2.0-pat-openapi-shape.json', import.meta.url),
+);
+const unleash = JSON.parse(readFileSync(shapePath, 'utf8')) as Extract;
+const fullExtractPath = fileURLToPath(
   new URL('../../../shared/spec/unleash-8.2.0-openapi-pat.json', import.meta.url),
 );
-const unleash = JSON.parse(readFileSync(extractPath, 'utf8')) as Extract;
+const fullExtract = existsSync(fullExtractPath)
+  ? (JSON.parse(readFileSync(fullExtractPath, 'utf8')) as Extract)
+  : undefined;
 
 let h: Harness;
 let doc: Document;
@@ -117,8 +125,12 @@ for (const name of Object.keys(unleash.schemas)) {
     assert.deepEqual(shape(ours), shape(unleash.schemas[name]));
   });
 
-  test(`schema ${name}: descriptions are written in our own words`, () => {
-    const theirs = unleash.schemas[name] as SchemaNode;
+  test(`schema ${name}: descriptions are written in our own words`, (t) => {
+    if (!fullExtract) {
+      t.skip('../shared/spec/unleash-8.2.0-openapi-pat.json is not beside this checkout');
+      return;
+    }
+    const theirs = fullExtract.schemas[name] as SchemaNode;
     const ours = doc.components.schemas[name] as SchemaNode;
     assert.ok(ours.description && ours.description !== theirs.description);
     for (const [key, property] of Object.entries(ours.properties ?? {})) {
