@@ -7,6 +7,7 @@ import { eventRoutes } from './features/events/event-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
 import { loginRoutes } from './features/sessions/login-routes.js';
+import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { registerErrorHandling } from './http/error-handler.js';
@@ -37,6 +38,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     bodyLimit: 100 * 1024,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
+    trustProxy: config.trustProxy,
   });
   const services = createServices(config, db, app.log);
 
@@ -64,13 +66,20 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     if (reply.statusCode >= 500 || ms > SLOW_REQUEST_MS) request.log.info(entry, 'request');
     else request.log.debug(entry, 'request');
   });
+  // Other instances' revocations. While the connection that brings them is down, the
+  // credential cache is bypassed, so a missed notification can never keep a token alive.
+  const stopListening = await services.revocations.listen(db, (connected) => {
+    services.credentialCache.setEnabled(connected);
+    app.log.warn({ connected }, 'revocation notifications connection changed');
+  });
   app.addHook('onClose', async () => {
+    await stopListening();
     await services.seenAt.stop();
   });
 
   await registerOpenApi(app, VERSION);
   app.get('/health', { schema: { hide: true } }, async () => ({ health: 'GOOD' }));
-  await app.register(loginRoutes(services.login, services.sessions));
+  await app.register(loginRoutes(services.login, services.sessions, services.loginAttempts));
 
   // Everything under /api/admin needs credentials. Routes get them from this scope's hook;
   // unknown paths and methods there are checked by the not-found handler, so a stranger gets
@@ -78,7 +87,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', authenticate);
-      await admin.register(userRoutes());
+      await admin.register(userRoutes(services.userService));
+      await admin.register(userAdminRoutes(services.userService));
       await admin.register(patRoutes(services.patService));
       await admin.register(eventRoutes(services.eventStore));
     },

@@ -17,6 +17,16 @@ export interface Config {
   readonly expiryWarningDays: readonly number[];
   readonly seenAtFlushIntervalMs: number;
   readonly sessionTtlHours: number;
+  readonly sessionMaxPerUser: number;
+  /** Login attempts per client IP per minute. */
+  readonly loginRateLimitPerMinute: number;
+  /** Failed token attempts per client IP per minute before 429. */
+  readonly authFailureLimitPerMinute: number;
+  /** How long a valid token's credential may be served from memory. */
+  readonly authCacheTtlMs: number;
+  readonly authCacheMaxEntries: number;
+  /** Fastify's trustProxy: false, true, or a list of proxy addresses/CIDRs. */
+  readonly trustProxy: boolean | string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -88,6 +98,18 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+function trustProxy(env: Env): boolean | string {
+  const raw = present(env, 'TRUST_PROXY');
+  if (raw === undefined || raw.toLowerCase() === 'false') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  if (!/^[0-9a-fA-F:./,\s]+$/.test(raw)) {
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false or a comma-separated list of addresses or CIDRs (got "${raw}").`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env): Config {
   const logLevel = (present(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
@@ -110,5 +132,12 @@ export function loadConfig(env: Env): Config {
     expiryWarningDays: dayList(env, 'PAT_EXPIRY_WARNING_DAYS', [14, 3]),
     seenAtFlushIntervalMs: integer(env, 'SEEN_AT_FLUSH_INTERVAL_MS', 2000, 100, 600_000),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 48, 1, 24 * 365),
+    sessionMaxPerUser: integer(env, 'SESSION_MAX_PER_USER', 10, 1, 1000),
+    loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 1_000_000),
+    authFailureLimitPerMinute: integer(env, 'AUTH_FAILURE_LIMIT_PER_MINUTE', 300, 1, 1_000_000),
+    // The default keeps revocation under a second even if a notification were lost.
+    authCacheTtlMs: integer(env, 'AUTH_CACHE_TTL_MS', 900, 0, 60_000),
+    authCacheMaxEntries: integer(env, 'AUTH_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000),
+    trustProxy: trustProxy(env),
   });
 }

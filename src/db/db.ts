@@ -13,8 +13,15 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction; rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to a NOTIFY channel; the returned function unsubscribes. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a NOTIFY channel; the returned function unsubscribes. onConnectionChange
+   * hears when notifications may have been missed (false) and when they flow again (true).
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onConnectionChange?: (connected: boolean) => void,
+  ): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }

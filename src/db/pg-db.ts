@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { PgListener } from './pg-listener.js';
 import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
 
 export interface PgDbOptions {
@@ -13,8 +14,7 @@ export class PgDb implements Db {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #config: pg.PoolConfig;
-  #listener: pg.Client | undefined;
-  readonly #handlers = new Map<string, Set<(payload: string) => void>>();
+  #listener: PgListener | undefined;
 
   constructor(options: PgDbOptions) {
     this.#config = {
@@ -65,32 +65,14 @@ export class PgDb implements Db {
     }
   }
 
-  async listen(channel: string, onMessage: (payload: string) => void) {
+  async listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onConnectionChange?: (connected: boolean) => void,
+  ) {
     assertChannelName(channel);
-    const client = await this.#listenerClient();
-    let handlers = this.#handlers.get(channel);
-    if (!handlers) {
-      handlers = new Set();
-      this.#handlers.set(channel, handlers);
-      await client.query(`LISTEN ${channel}`);
-    }
-    handlers.add(onMessage);
-    return async () => {
-      handlers.delete(onMessage);
-    };
-  }
-
-  async #listenerClient(): Promise<pg.Client> {
-    if (this.#listener) return this.#listener;
-    const client = new pg.Client(this.#config);
-    client.on('notification', (message) => {
-      for (const handler of this.#handlers.get(message.channel) ?? [])
-        handler(message.payload ?? '');
-    });
-    client.on('error', () => {});
-    await client.connect();
-    this.#listener = client;
-    return client;
+    this.#listener ??= new PgListener(this.#config);
+    return this.#listener.subscribe(channel, onMessage, onConnectionChange);
   }
 
   async notify(channel: string, payload: string): Promise<void> {
@@ -101,7 +83,7 @@ export class PgDb implements Db {
   async close(): Promise<void> {
     const listener = this.#listener;
     this.#listener = undefined;
-    await listener?.end().catch(() => {});
+    await listener?.close();
     await this.#pool.end();
   }
 }

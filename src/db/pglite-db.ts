@@ -42,6 +42,7 @@ export class PgliteDb implements Db {
     );
   }
 
+  // In-process: no connection to lose, so onConnectionChange never fires.
   async listen(channel: string, onMessage: (payload: string) => void) {
     assertChannelName(channel);
     return this.#pg.listen(channel, onMessage);

@@ -1,15 +1,15 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PatAuthenticator } from '../features/pats/pat-authenticator.js';
 import { tokenFromAuthorization } from '../features/pats/token.js';
 import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
 import type { User } from '../features/users/user.js';
+import { assertNotCrossSiteWrite } from './cross-site.js';
 import { AuthenticationRequired, PermissionError, UnauthorizedError } from './errors.js';
+import { sessionCookieOptions } from './session-cookie.js';
 
-export interface Principal {
-  user: User;
-  via: 'session' | 'pat';
-  tokenId?: number;
-}
+export type Principal =
+  | { user: User; via: 'session'; sessionIdHash: string }
+  | { user: User; via: 'pat'; tokenId: number };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,18 +35,26 @@ export function requireAdmin(request: FastifyRequest): Principal {
  * presented that does not resolve to a live user is UnauthorizedError.
  */
 export function createAuthenticate(sessions: SessionService, pats: PatAuthenticator) {
-  return async function authenticate(request: FastifyRequest): Promise<void> {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId) {
-      const user = await sessions.resolve(sessionId);
-      if (user) {
-        request.principal = { user, via: 'session' };
+      const session = await sessions.resolve(sessionId);
+      if (session) {
+        assertNotCrossSiteWrite(request);
+        if (session.extendedTo) {
+          reply.setCookie(
+            SESSION_COOKIE,
+            sessionId,
+            sessionCookieOptions(request, session.extendedTo),
+          );
+        }
+        request.principal = { user: session.user, via: 'session', sessionIdHash: session.idHash };
         return;
       }
     }
     const header = request.headers.authorization;
     if (header === undefined || header.trim() === '') throw new AuthenticationRequired();
-    const identity = await pats.authenticate(tokenFromAuthorization(header));
+    const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
     if (!identity) throw new UnauthorizedError();
     request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };
   };

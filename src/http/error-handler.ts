@@ -86,14 +86,14 @@ function isAdminApiPath(path: string): boolean {
 
 export function registerErrorHandling(
   app: FastifyInstance,
-  authenticate: (request: FastifyRequest) => Promise<void>,
+  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     return sendError(reply, toApiError(error, request), error);
   });
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
-    if (isAdminApiPath(path)) await authenticate(request);
+    if (isAdminApiPath(path)) await authenticate(request, reply);
     return sendError(reply, notFoundPath(path));
   });
 }

@@ -55,6 +55,10 @@ export const errorResponses = {
     description: 'The body is not JSON.',
     ...errorSchema('ContentTypeError', 'We do not accept the content-type you provided.'),
   },
+  429: {
+    description: 'Too many attempts from this address; Retry-After says when to try again.',
+    ...errorSchema('TooManyRequestsError', 'Too many login attempts from your address.'),
+  },
 } as const;
 
 export function pickErrors<K extends keyof typeof errorResponses>(...codes: K[]) {

@@ -43,8 +43,13 @@ export abstract class ApiError extends Error {
 }
 
 export class BadDataError extends ApiError {
-  override readonly name = 'BadDataError';
+  override readonly name: string;
   readonly statusCode = 400;
+  /** wireName: Unleash's more specific 400 names, such as OwaspValidationError. */
+  constructor(message: string, details?: ErrorDetail[], wireName = 'BadDataError') {
+    super(message, details);
+    this.name = wireName;
+  }
 }
 
 export const REQUEST_VALIDATION_FAILED =

@@ -1,4 +1,7 @@
+import { TooManyRequestsError } from '../../http/errors.js';
+import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { User } from '../users/user.js';
+import type { CredentialCache } from './credential-cache.js';
 import type { PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';
 import { selectorOf, verifierMatches } from './token.js';
@@ -8,22 +11,50 @@ export interface PatIdentity {
   user: User;
 }
 
-/** Resolves a presented token to its owner, or undefined for anything that is not live. */
+/**
+ * Resolves a presented token to its owner, or undefined for anything that is not live.
+ * A known token costs a regex, a SHA-256, a Map lookup and a constant-time compare: no
+ * database. Only valid credentials are cached, so garbage always misses; the failed-attempt
+ * limit bounds what misses can make the database do.
+ */
 export class PatAuthenticator {
   constructor(
     private readonly store: PatStore,
+    private readonly cache: CredentialCache,
     private readonly seenAt: SeenAtTracker,
+    private readonly failures: FixedWindowLimiter,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async authenticate(token: string): Promise<PatIdentity | undefined> {
-    // Garbage never reaches the database: only a well-formed token has a selector.
+  /** clientKey: who to count failures against (the client IP). */
+  async authenticate(token: string, clientKey: string): Promise<PatIdentity | undefined> {
     const selector = selectorOf(token);
-    if (selector === undefined) return undefined;
-    const credential = await this.store.findCredential(selector);
-    if (!credential || !verifierMatches(token, credential.verifier)) return undefined;
+    let credential = selector === undefined ? undefined : this.cache.get(selector);
+    if (!credential) {
+      // Only a cache miss can cost the database anything, so only a miss is refused to a
+      // client that has failed too often; a valid cached token from the same address works.
+      const gate = this.failures.check(clientKey);
+      if (!gate.allowed) {
+        throw new TooManyRequestsError(
+          'Too many failed authentication attempts from your address. Wait before trying again.',
+          gate.retryAfterSeconds,
+        );
+      }
+      if (selector !== undefined) {
+        const generation = this.cache.generation;
+        credential = await this.store.findCredential(selector);
+        if (credential) this.cache.set(selector, credential, generation);
+      }
+    }
     const now = this.clock();
-    if (credential.expiresAt.getTime() <= now.getTime()) return undefined;
+    if (
+      !credential ||
+      !verifierMatches(token, credential.verifier) ||
+      credential.expiresAt.getTime() <= now.getTime()
+    ) {
+      this.failures.hit(clientKey);
+      return undefined;
+    }
     this.seenAt.record(credential.tokenId, now);
     return { tokenId: credential.tokenId, user: credential.user };
   }

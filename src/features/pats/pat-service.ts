@@ -7,6 +7,7 @@ import {
   UnauthorizedError,
 } from '../../http/errors.js';
 import type { Actor, AuditLog } from '../events/audit.js';
+import type { RevocationBus } from '../revocation/revocation-bus.js';
 import { expiryWarning } from './expiry-warning.js';
 import { type PatJson, patEventData, toPatJson } from './pat.js';
 import type { PatStore } from './pat-store.js';
@@ -23,16 +24,13 @@ export interface CreatePatInput {
   expiresAt: string;
 }
 
-/** Called after a token is deleted, with its selector, to drop it from every cache. */
-export type RevokeListener = (selector: string) => Promise<void> | void;
-
 export class PatService {
   constructor(
     private readonly db: Db,
     private readonly store: PatStore,
     private readonly audit: AuditLog,
     private readonly rules: PatRules,
-    private readonly onRevoke: RevokeListener,
+    private readonly revocations: RevocationBus,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -107,9 +105,12 @@ export class PatService {
   async delete(actor: Actor, id: number): Promise<void> {
     const deleted = await this.db.transaction(async (tx) => {
       const found = await this.store.deleteOwned(tx, actor.user.id, id);
-      if (found) await this.audit.record('pat-deleted', actor, patEventData(found.pat), tx);
+      if (found) {
+        await this.audit.record('pat-deleted', actor, patEventData(found.pat), tx);
+        await this.revocations.announce(tx, { kind: 'pat', selector: found.selector });
+      }
       return found;
     });
-    if (deleted) await this.onRevoke(deleted.selector);
+    if (deleted) this.revocations.apply({ kind: 'pat', selector: deleted.selector });
   }
 }

@@ -1,6 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertNotCrossSiteWrite } from '../../http/cross-site.js';
 import { pickErrors } from '../../http/error-schemas.js';
+import { TooManyRequestsError } from '../../http/errors.js';
+import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
+import { sessionCookieOptions } from '../../http/session-cookie.js';
 import { toPublicUser } from '../users/user.js';
 import type { LoginService } from './login-service.js';
 import { SESSION_COOKIE, type SessionService } from './session-service.js';
@@ -10,11 +14,29 @@ interface LoginBody {
   password: string;
 }
 
-export function loginRoutes(login: LoginService, sessions: SessionService) {
+export function loginRoutes(
+  login: LoginService,
+  sessions: SessionService,
+  attempts: FixedWindowLimiter,
+) {
+  // Every attempt counts, well-formed or not, before anything else is done with it.
+  const limitAttempts = async (request: FastifyRequest) => {
+    const decision = attempts.take(request.ip);
+    if (!decision.allowed) {
+      throw new TooManyRequestsError(
+        'Too many login attempts from your address. Wait a minute and try again.',
+        decision.retryAfterSeconds,
+      );
+    }
+    // Login CSRF: another site must not sign a browser into an account of its choosing.
+    assertNotCrossSiteWrite(request);
+  };
+
   return async function register(app: FastifyInstance): Promise<void> {
     app.post<{ Body: LoginBody }>(
       '/auth/simple/login',
       {
+        onRequest: limitAttempts,
         preValidation: requireJsonContentType,
         schema: {
           operationId: 'login',
@@ -25,29 +47,34 @@ export function loginRoutes(login: LoginService, sessions: SessionService) {
             required: ['username', 'password'],
             properties: {
               username: { type: 'string', maxLength: 320, description: 'Username or email.' },
-              password: { type: 'string', maxLength: 1024 },
+              password: { type: 'string', maxLength: 1024, description: 'The password.' },
             },
           },
-          response: pickErrors(400, 401, 415),
+          response: pickErrors(400, 401, 403, 415, 429),
         },
       },
       async (request, reply) => {
         const { user, session } = await login.login(request.body.username, request.body.password);
-        reply.setCookie(SESSION_COOKIE, session.id, {
-          path: '/',
-          expires: session.expiresAt,
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: request.protocol === 'https',
-        });
+        reply.setCookie(
+          SESSION_COOKIE,
+          session.id,
+          sessionCookieOptions(request, session.expiresAt),
+        );
         reply.header('cache-control', 'no-store');
-        return { ...toPublicUser(user) };
+        return toPublicUser(user);
       },
     );
 
     app.post(
       '/logout',
-      { schema: { operationId: 'logout', tags: ['Auth'], summary: 'End this session.' } },
+      {
+        onRequest: async (request) => assertNotCrossSiteWrite(request),
+        schema: {
+          operationId: 'logout',
+          tags: ['Auth'],
+          summary: 'End this session (only this one).',
+        },
+      },
       async (request, reply) => {
         const id = request.cookies[SESSION_COOKIE];
         if (id) await sessions.end(id);

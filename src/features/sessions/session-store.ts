@@ -17,14 +17,31 @@ export class SessionStore {
     ]);
   }
 
-  /** The live user behind an unexpired session. */
-  async findUser(idHash: string, now: Date): Promise<User | undefined> {
-    const [row] = await this.db.query<UserRow>(
-      `SELECT ${USER_COLUMNS_OF_U} FROM sessions s JOIN users u ON u.id = s.user_id
+  /** The live user behind an unexpired session, and when it expires. */
+  async findUser(idHash: string, now: Date): Promise<{ user: User; expiresAt: Date } | undefined> {
+    const [row] = await this.db.query<UserRow & { session_expires_at: Date }>(
+      `SELECT ${USER_COLUMNS_OF_U}, s.expires_at AS session_expires_at
+       FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL`,
       [idHash, now],
     );
-    return row && rowToUser(row);
+    return row && { user: rowToUser(row), expiresAt: row.session_expires_at };
+  }
+
+  async extend(idHash: string, expiresAt: Date): Promise<void> {
+    await this.db.query(
+      'UPDATE sessions SET expires_at = $2, last_seen_at = now() WHERE id_hash = $1',
+      [idHash, expiresAt],
+    );
+  }
+
+  /** Keeps a user's newest `keep` sessions and ends the rest. */
+  async trimForUser(userId: number, keep: number): Promise<void> {
+    await this.db.query(
+      `DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN (
+         SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash LIMIT $2)`,
+      [userId, keep],
+    );
   }
 
   async delete(idHash: string): Promise<void> {
@@ -33,5 +50,13 @@ export class SessionStore {
 
   async deleteExpired(now: Date): Promise<void> {
     await this.db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  }
+
+  /** Ends all of a user's sessions, except the one given (the caller's own). */
+  async deleteForUser(tx: Queryable, userId: number, exceptIdHash?: string): Promise<void> {
+    await tx.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [
+      userId,
+      exceptIdHash ?? null,
+    ]);
   }
 }

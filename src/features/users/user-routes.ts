@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { allowRoute } from '../../http/route-helpers.js';
+import { BadDataError } from '../../http/errors.js';
+import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
+import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { toPublicUser } from './user.js';
+import type { UserService } from './user-service.js';
 
-export function userRoutes() {
+export function userRoutes(users: UserService) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get(
       '/user',
@@ -27,6 +30,55 @@ export function userRoutes() {
         };
       },
     );
+    app.post<{ Body: { password: string; confirmPassword: string } }>(
+      '/user/change-password',
+      {
+        preValidation: requireJsonContentType,
+        schema: {
+          operationId: 'changeMyPassword',
+          tags: ['Users'],
+          summary: 'Change your own password. Ends your other sessions and deletes your tokens.',
+          body: {
+            type: 'object',
+            required: ['password', 'confirmPassword'],
+            properties: {
+              password: {
+                type: 'string',
+                maxLength: MAX_PASSWORD_LENGTH * 4,
+                description: 'The new password.',
+              },
+              confirmPassword: {
+                type: 'string',
+                maxLength: MAX_PASSWORD_LENGTH * 4,
+                description: 'The same again.',
+              },
+            },
+          },
+          response: pickErrors(400, 401, 415),
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        if (request.body.password !== request.body.confirmPassword) {
+          throw new BadDataError('The passwords do not match.', [
+            {
+              path: '/body/confirmPassword',
+              message: 'confirmPassword must be the same as password.',
+            },
+          ]);
+        }
+        const keep = principal.via === 'session' ? principal.sessionIdHash : undefined;
+        await users.changePassword(
+          { user: principal.user, ip: request.ip },
+          principal.user.id,
+          request.body.password,
+          keep,
+        );
+        return reply.code(200).send();
+      },
+    );
+
     allowRoute(app, '/user', ['GET', 'HEAD']);
+    allowRoute(app, '/user/change-password', ['POST']);
   };
 }

@@ -85,4 +85,69 @@ export class UserStore {
       [id],
     );
   }
+
+  async listLive(): Promise<User[]> {
+    const rows = await this.db.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY id`,
+    );
+    return rows.map(rowToUser);
+  }
+
+  /** Locks the row for the rest of the transaction. */
+  async lockLive(tx: Queryable, id: number): Promise<User | undefined> {
+    const [row] = await tx.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
+      [id],
+    );
+    return row && rowToUser(row);
+  }
+
+  /**
+   * Locks every live Admin and counts them. Two transactions demoting or deleting the last two
+   * Admins at once queue on these row locks, and the second one sees the first one's change.
+   */
+  async lockAndCountAdmins(tx: Queryable): Promise<number> {
+    const rows = await tx.query(
+      "SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL FOR UPDATE",
+    );
+    return rows.length;
+  }
+
+  async update(
+    tx: Queryable,
+    id: number,
+    changes: { name?: string | null; email?: string | null; rootRole?: RootRole },
+  ): Promise<User> {
+    const [row] = await tx.query<UserRow>(
+      `UPDATE users SET
+         name = CASE WHEN $2 THEN $3 ELSE name END,
+         email = CASE WHEN $4 THEN $5 ELSE email END,
+         root_role = COALESCE($6, root_role)
+       WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+      [
+        id,
+        changes.name !== undefined,
+        changes.name ?? null,
+        changes.email !== undefined,
+        changes.email ?? null,
+        changes.rootRole ?? null,
+      ],
+    );
+    if (!row) throw new Error(`user ${id} vanished inside its own transaction`);
+    return rowToUser(row);
+  }
+
+  /** Soft delete: the row stays for the audit trail; its log-in names are freed. */
+  async softDelete(tx: Queryable, id: number): Promise<void> {
+    await tx.query('UPDATE users SET deleted_at = now() WHERE id = $1', [id]);
+    await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [id]);
+    await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
+  }
+
+  async setPasswordHash(tx: Queryable, id: number, passwordHash: string): Promise<void> {
+    await tx.query('UPDATE users SET password_hash = $2, login_attempts = 0 WHERE id = $1', [
+      id,
+      passwordHash,
+    ]);
+  }
 }

@@ -1,0 +1,197 @@
+import { PgCode, pgErrorCode, type Db, type Queryable } from '../../db/db.js';
+import {
+  BadDataError,
+  NameExistsError,
+  NotFoundError,
+  OperationDeniedError,
+} from '../../http/errors.js';
+import type { Actor, AuditLog } from '../events/audit.js';
+import type { RevocationBus } from '../revocation/revocation-bus.js';
+import type { SessionStore } from '../sessions/session-store.js';
+import { hashPassword } from './password.js';
+import { passwordProblems } from './password-policy.js';
+import type { RootRole, User } from './user.js';
+import type { UserStore } from './user-store.js';
+
+export interface CreateUserInput {
+  username?: string;
+  email?: string;
+  name?: string;
+  password?: string;
+  rootRole: RootRole;
+}
+
+export interface UpdateUserInput {
+  name?: string;
+  email?: string;
+  rootRole?: RootRole;
+}
+
+/** The audit record of a user: a whitelist, so no password hash can reach the log. */
+function userEventData(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    name: user.name,
+    rootRole: user.rootRole,
+  };
+}
+
+export function assertPasswordPolicy(password: string): void {
+  const missing = passwordProblems(password);
+  if (missing.length === 0) return;
+  throw new BadDataError(
+    `The password does not meet the policy. It needs ${missing.join(', ')}.`,
+    missing.map((part) => ({ path: '/body/password', message: `The password needs ${part}.` })),
+    'OwaspValidationError',
+  );
+}
+
+function lastAdminError(): OperationDeniedError {
+  return new OperationDeniedError(
+    'The last Admin cannot be deleted or demoted: make another user an Admin first.',
+  );
+}
+
+/**
+ * User administration. Every change that alters what a user may do takes effect at once: it
+ * is announced to all instances in its transaction and applied to this one after commit.
+ */
+export class UserService {
+  constructor(
+    private readonly db: Db,
+    private readonly users: UserStore,
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditLog,
+    private readonly revocations: RevocationBus,
+  ) {}
+
+  list(): Promise<User[]> {
+    return this.users.listLive();
+  }
+
+  async get(id: number): Promise<User> {
+    const user = await this.users.findLive(id);
+    if (!user) throw userNotFound(id);
+    return user;
+  }
+
+  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+    const username = input.username?.trim() || null;
+    const email = input.email?.trim() || null;
+    if (username === null && email === null) {
+      throw new BadDataError('A user needs a username or an email.', [
+        { path: '/body/username', message: 'Give a username, an email, or both.' },
+      ]);
+    }
+    if (input.password !== undefined) assertPasswordPolicy(input.password);
+    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    return this.db.transaction(async (tx) => {
+      let user: User;
+      try {
+        user = await this.users.insert(
+          {
+            username,
+            email,
+            name: input.name?.trim() || null,
+            passwordHash,
+            rootRole: input.rootRole,
+          },
+          tx,
+        );
+      } catch (error) {
+        throw translateUnique(error);
+      }
+      await this.audit.record('user-created', actor, userEventData(user), tx);
+      return user;
+    });
+  }
+
+  async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+    const updated = await this.db.transaction(async (tx) => {
+      const current = await this.users.lockLive(tx, id);
+      if (!current) throw userNotFound(id);
+      if (
+        input.rootRole !== undefined &&
+        input.rootRole !== 'Admin' &&
+        current.rootRole === 'Admin'
+      ) {
+        if ((await this.users.lockAndCountAdmins(tx)) <= 1) throw lastAdminError();
+      }
+      let user: User;
+      try {
+        user = await this.users.update(tx, id, {
+          ...(input.name !== undefined && { name: input.name.trim() || null }),
+          ...(input.email !== undefined && { email: input.email.trim() || null }),
+          ...(input.rootRole !== undefined && { rootRole: input.rootRole }),
+        });
+      } catch (error) {
+        throw translateUnique(error);
+      }
+      if (user.username === null && user.email === null) {
+        throw new BadDataError('A user needs a username or an email.');
+      }
+      await this.audit.record('user-updated', actor, userEventData(user), tx);
+      await this.revocations.announce(tx, { kind: 'user', userId: id });
+      return user;
+    });
+    this.revocations.apply({ kind: 'user', userId: id });
+    return updated;
+  }
+
+  /** Ends their sessions and tokens at once; the row and its events stay for the audit trail. */
+  async delete(actor: Actor, id: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const user = await this.users.lockLive(tx, id);
+      if (!user) throw userNotFound(id);
+      if (user.rootRole === 'Admin' && (await this.users.lockAndCountAdmins(tx)) <= 1) {
+        throw lastAdminError();
+      }
+      await this.users.softDelete(tx, id);
+      await this.audit.record('user-deleted', actor, userEventData(user), tx);
+      await this.revocations.announce(tx, { kind: 'user', userId: id });
+    });
+    this.revocations.apply({ kind: 'user', userId: id });
+  }
+
+  /**
+   * A new password rotates every credential of the account: all sessions end (but the one
+   * that made the change, when a user changes their own) and all their tokens are deleted.
+   */
+  async changePassword(
+    actor: Actor,
+    id: number,
+    password: string,
+    keepSessionHash?: string,
+  ): Promise<void> {
+    assertPasswordPolicy(password);
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction(async (tx: Queryable) => {
+      const user = await this.users.lockLive(tx, id);
+      if (!user) throw userNotFound(id);
+      await this.users.setPasswordHash(tx, id, passwordHash);
+      await this.sessions.deleteForUser(tx, id, keepSessionHash);
+      await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [id]);
+      await this.audit.record(
+        'user-password-changed',
+        actor,
+        { id: user.id, username: user.username, email: user.email },
+        tx,
+      );
+      await this.revocations.announce(tx, { kind: 'user', userId: id });
+    });
+    this.revocations.apply({ kind: 'user', userId: id });
+  }
+}
+
+function userNotFound(id: number): NotFoundError {
+  return new NotFoundError(`Could not find a user with id ${id}.`);
+}
+
+function translateUnique(error: unknown): unknown {
+  if (pgErrorCode(error) === PgCode.uniqueViolation) {
+    return new NameExistsError('A user with that username or email already exists.');
+  }
+  return error;
+}
