@@ -12,6 +12,10 @@ test('defaults', () => {
   assert.equal(config.patLimit, 10);
   assert.equal(config.patKillSwitch, false);
   assert.deepEqual(config.expiryWarningDays, [14, 3]);
+  assert.equal(config.loginRateLimitPerMinute, 10);
+  assert.equal(config.authFailureLimitPerMinute, 300);
+  assert.ok(config.authCacheTtlMs < 1000, 'revocation bound under a second');
+  assert.equal(config.trustProxy, false);
   assert.ok(Object.isFrozen(config));
 });
 

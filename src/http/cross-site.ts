@@ -14,7 +14,8 @@ export function isCrossSite(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (typeof origin !== 'string') return false;
   try {
-    return new URL(origin).host !== request.host;
+    // Both through URL, so default ports compare equal (http://h and http://h:80).
+    return new URL(origin).host !== new URL(`${request.protocol}://${request.host}`).host;
   } catch {
     return true; // "null" (sandboxed frames, file://) and garbage are not this site
   }

@@ -1,0 +1,269 @@
+// Every /api/admin route x {Admin, Editor, Viewer} x {session, PAT} x {own resource, someone
+// else's}: each cell makes the request and asserts both the answer and what it changed.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import type { RootRole } from '../../../src/features/users/user.js';
+import {
+  type Auth,
+  type Harness,
+  json,
+  startHarness,
+  type TestUser,
+} from '../../helpers/harness.js';
+
+interface Party extends TestUser {
+  tokenId: number;
+  token: string;
+}
+
+interface Cell {
+  actor: Party;
+  target: Party;
+  auth: Auth;
+  role: RootRole;
+  own: boolean;
+  /** Own resource: the actor's; someone else's: the target's. */
+  subject: Party;
+}
+
+interface RouteCase {
+  name: string;
+  run(cell: Cell): Promise<LightMyRequestResponse>;
+  check(cell: Cell, response: LightMyRequestResponse): Promise<void>;
+}
+
+const STRONG = 'Matr1x-Passw0rd!';
+let h: Harness;
+let seq = 0;
+const hashBefore = new Map<number, string>();
+
+before(async () => {
+  h = await startHarness();
+  await h.createUser('Admin'); // so that deleting or demoting a tested Admin is never the last
+});
+after(() => h.close());
+
+async function party(role: RootRole): Promise<Party> {
+  const signed = await h.quickSignedIn(role);
+  const created = json<{ id: number; secret: string }>(
+    await h.createPat({ cookie: signed.cookie }),
+  );
+  return { ...signed, tokenId: created.id, token: created.secret };
+}
+
+async function tokenExists(id: number): Promise<boolean> {
+  return (
+    (await h.db.query('SELECT 1 FROM personal_access_tokens WHERE id = $1', [id])).length === 1
+  );
+}
+
+async function userRow(id: number) {
+  const [row] = await h.db.query<{
+    name: string | null;
+    root_role: string;
+    deleted_at: Date | null;
+    password_hash: string;
+  }>('SELECT name, root_role, deleted_at, password_hash FROM users WHERE id = $1', [id]);
+  return row;
+}
+
+function expectStatus(response: LightMyRequestResponse, status: number) {
+  assert.equal(response.statusCode, status, response.body);
+  if (status >= 400) {
+    const body = json<{ id: string; name: string; message: string; details: unknown[] }>(response);
+    assert.ok(body.id && body.name && body.message && Array.isArray(body.details));
+    if (status === 403) assert.equal(body.name, 'PermissionError');
+  }
+}
+
+const adminOnly = (cell: Cell, response: LightMyRequestResponse, okStatus: number) =>
+  expectStatus(response, cell.role === 'Admin' ? okStatus : 403);
+
+const routes: RouteCase[] = [
+  {
+    name: 'GET /api/admin/user',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/user', auth }),
+    async check({ actor }, response) {
+      expectStatus(response, 200);
+      // Whatever the cell, it is always the caller's own identity.
+      assert.equal(json<{ user: { id: number } }>(response).user.id, actor.user.id);
+    },
+  },
+  {
+    name: 'GET /api/admin/user/tokens',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/user/tokens', auth }),
+    async check({ actor, target }, response) {
+      expectStatus(response, 200);
+      const ids = json<{ pats: { id: number; userId: number }[] }>(response).pats.map(
+        (pat) => pat.id,
+      );
+      assert.ok(ids.includes(actor.tokenId));
+      assert.ok(!ids.includes(target.tokenId), "never another user's tokens");
+    },
+  },
+  {
+    name: 'POST /api/admin/user/tokens',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/user/tokens',
+        auth,
+        body: {
+          description: `matrix ${++seq}`,
+          expiresAt: '2099-01-01T00:00:00Z',
+          userId: subject.user.id,
+        },
+      }),
+    async check({ actor }, response) {
+      expectStatus(response, 201);
+      assert.equal(
+        json<{ userId: number }>(response).userId,
+        actor.user.id,
+        'always created for the caller',
+      );
+    },
+  },
+  {
+    name: 'DELETE /api/admin/user/tokens/{id}',
+    run: ({ auth, subject }) =>
+      h.request({ method: 'DELETE', url: `/api/admin/user/tokens/${subject.tokenId}`, auth }),
+    async check({ own, subject }, response) {
+      expectStatus(response, 200);
+      assert.equal(
+        await tokenExists(subject.tokenId),
+        !own,
+        own ? 'own token deleted' : "another user's token untouched",
+      );
+    },
+  },
+  {
+    name: 'GET /api/admin/events',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/events', auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'GET /api/admin/user-admin',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/user-admin', auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'POST /api/admin/user-admin',
+    run: ({ auth, own }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/user-admin',
+        auth,
+        body: { username: `made-${++seq}`, rootRole: own ? 'Viewer' : 'Admin' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 201);
+      const made = await h.db.query('SELECT 1 FROM users WHERE username = $1', [`made-${seq}`]);
+      assert.equal(made.length, cell.role === 'Admin' ? 1 : 0);
+    },
+  },
+  {
+    name: 'GET /api/admin/user-admin/{id}',
+    run: ({ auth, subject }) =>
+      h.request({ method: 'GET', url: `/api/admin/user-admin/${subject.user.id}`, auth }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      if (cell.role === 'Admin')
+        assert.equal(json<{ id: number }>(response).id, cell.subject.user.id);
+    },
+  },
+  {
+    name: 'PUT /api/admin/user-admin/{id}',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'PUT',
+        url: `/api/admin/user-admin/${subject.user.id}`,
+        auth,
+        body: { name: 'Changed By Matrix' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal(
+        (await userRow(cell.subject.user.id))?.name === 'Changed By Matrix',
+        cell.role === 'Admin',
+      );
+    },
+  },
+  {
+    name: 'DELETE /api/admin/user-admin/{id}',
+    run: ({ auth, subject }) =>
+      h.request({ method: 'DELETE', url: `/api/admin/user-admin/${subject.user.id}`, auth }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal(
+        (await userRow(cell.subject.user.id))?.deleted_at instanceof Date,
+        cell.role === 'Admin',
+      );
+    },
+  },
+  {
+    name: 'POST /api/admin/user-admin/{id}/change-password',
+    async run({ auth, subject }) {
+      hashBefore.set(subject.user.id, (await userRow(subject.user.id))?.password_hash ?? '');
+      return h.request({
+        method: 'POST',
+        url: `/api/admin/user-admin/${subject.user.id}/change-password`,
+        auth,
+        body: { password: STRONG },
+      });
+    },
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      const changed =
+        (await userRow(cell.subject.user.id))?.password_hash !==
+        hashBefore.get(cell.subject.user.id);
+      assert.equal(changed, cell.role === 'Admin');
+    },
+  },
+  {
+    name: 'POST /api/admin/user/change-password',
+    run: ({ auth }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/user/change-password',
+        auth,
+        body: { password: STRONG, confirmPassword: STRONG },
+      }),
+    async check({ actor, target }, response) {
+      expectStatus(response, 200);
+      // Only the caller's own account: the other user can still use their token.
+      assert.equal(
+        (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: target.token } }))
+          .statusCode,
+        200,
+      );
+      assert.equal(await tokenExists(actor.tokenId), false, 'own tokens rotated with the password');
+    },
+  },
+];
+
+let cells = 0;
+for (const route of routes) {
+  describe(route.name, () => {
+    for (const role of ['Admin', 'Editor', 'Viewer'] as const) {
+      for (const via of ['session', 'PAT'] as const) {
+        for (const own of [true, false]) {
+          test(`${role} by ${via}, ${own ? 'own resource' : "someone else's"}`, async () => {
+            cells++;
+            const actor = await party(role);
+            const target = await party('Editor');
+            const auth: Auth =
+              via === 'session' ? { cookie: actor.cookie } : { token: actor.token };
+            const cell: Cell = { actor, target, auth, role, own, subject: own ? actor : target };
+            await route.check(cell, await route.run(cell));
+          });
+        }
+      }
+    }
+  });
+}
+
+test('the matrix covered every cell', () => {
+  assert.equal(cells, routes.length * 3 * 2 * 2);
+});
