@@ -10,7 +10,9 @@ import { loginRoutes } from './features/sessions/login-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
+import { createClientErrorHandler } from './http/client-errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
 
@@ -39,7 +41,13 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
     trustProxy: config.trustProxy,
+    // Slow clients: the whole request (headers and a body of at most 100 kB) within 15 s.
+    requestTimeout: 15_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    clientErrorHandler: createClientErrorHandler(logger),
   });
+  app.server.headersTimeout = 10_000;
   const services = createServices(config, db, app.log);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
@@ -52,6 +60,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.removeContentTypeParser('text/plain');
   const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
   registerErrorHandling(app, authenticate);
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   app.decorateRequest('principal', undefined);
 

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { apiBrowserCsp } from './security-headers.js';
 
 /** Generates the OpenAPI document from the route schemas and serves a browsable page. */
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
@@ -35,6 +36,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         typeof json.$id === 'string' ? json.$id : `def-${index}`,
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs/openapi', uiConfig: { deepLinking: false } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs/openapi',
+    uiConfig: { deepLinking: false },
+    staticCSP: true,
+    transformStaticCSP: apiBrowserCsp,
+  });
   app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
