@@ -1,4 +1,4 @@
-import type { Db } from '../../db/db.js';
+import type { Db, Queryable } from '../../db/db.js';
 import { generatePassword, hashPassword } from './password.js';
 import { UserStore } from './user-store.js';
 
@@ -18,12 +18,13 @@ export async function bootstrapAdmin(
   username: string,
   password: string | undefined,
 ): Promise<BootstrapResult> {
+  // The usual case, an existing database, must not pay for a deliberately slow hash.
+  if ((await countUsers(db)) > 0) return { created: false, username };
   const generatedPassword = password === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(password ?? (generatedPassword as string));
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [4242_0002]);
-    const [row] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-    if ((row?.n ?? 0) > 0) return { created: false, username };
+    if ((await countUsers(tx)) > 0) return { created: false, username };
     await new UserStore(tx).insert(
       { username, email: null, name: null, passwordHash, rootRole: 'Admin' },
       tx,
@@ -32,4 +33,9 @@ export async function bootstrapAdmin(
       ? { created: true, username }
       : { created: true, username, generatedPassword };
   });
+}
+
+async function countUsers(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return row?.n ?? 0;
 }
