@@ -15,7 +15,11 @@ export class PgliteDb implements Db {
 
   /** dataDir undefined: an in-memory database (tests). */
   static async open(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
-    const pg = dataDir === undefined ? await PGlite.create() : await PGlite.create(dataDir);
+    // PostgreSQL's default 128 MB of shared buffers nearly doubles the process's memory; a
+    // laptop-sized database is served as well from 16 MB (RSS ~300 MB -> ~175 MB measured).
+    const options = { postgresqlconf: ['shared_buffers = 16MB'] };
+    const pg =
+      dataDir === undefined ? await PGlite.create(options) : await PGlite.create(dataDir, options);
     if (searchPath !== undefined) {
       await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`);
     }
