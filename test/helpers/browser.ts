@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { WEB_DIR } from '../../src/http/web-ui.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -117,8 +117,24 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
 }
 
+/**
+ * Waits until `content` shows or the page shows an error, and fails at once with the error's
+ * text in the latter case, rather than after a timeout with nothing to go on.
+ */
+export async function loaded(page: Page, content: Locator): Promise<void> {
+  const alert = page.getByRole('alert');
+  await content.or(alert).first().waitFor();
+  if (await alert.count()) {
+    throw new Error(`the page shows an error: ${(await alert.allTextContents()).join(' ')}`);
+  }
+}
+
 /** Saves docs/screenshots/<name>.png for the README. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }

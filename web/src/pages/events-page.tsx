@@ -22,6 +22,11 @@ function eventTitle(type: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** `expiresAt` reads as "expires at". */
+function showKey(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
 function showValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') {
@@ -38,7 +43,7 @@ function EventData({ data }: { data: AuditEvent['data'] }) {
     <dl class="event-data">
       {entries.map(([key, value]) => (
         <div key={key}>
-          <dt>{key}</dt>
+          <dt>{showKey(key)}</dt>
           <dd>{showValue(value)}</dd>
         </div>
       ))}
