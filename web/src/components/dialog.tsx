@@ -33,7 +33,10 @@ export function Dialog({ title, onClose, children }: DialogProps) {
     return () => {
       dialog.removeEventListener('cancel', onCancel);
       dialog.close();
-      if (opener?.isConnected) opener.focus();
+      // The opener may be gone or disabled by now (a create button at the limit): then the
+      // page heading, so focus never drops to the document body.
+      const back = opener?.isConnected && !opener.matches(':disabled') ? opener : null;
+      (back ?? document.querySelector<HTMLElement>('main h1'))?.focus();
     };
   }, []);
 
