@@ -23,6 +23,7 @@ export function ConfirmDialog({
   const [error, setError] = useState<unknown>();
 
   const confirm = async () => {
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -41,7 +42,7 @@ export function ConfirmDialog({
         <button type="button" autofocus onClick={onClose}>
           Cancel
         </button>
-        <button type="button" class="danger" disabled={busy} onClick={confirm}>
+        <button type="button" class="danger" aria-disabled={busy} onClick={confirm}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

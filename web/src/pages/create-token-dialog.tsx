@@ -31,6 +31,7 @@ export function CreateTokenDialog({ onClose, onCreated, onDenied }: CreateTokenD
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy) return;
     if (expiresAt === undefined) {
       setError(new ApiFailure(0, 'FormError', 'Choose the date the token expires.', []));
       return;
@@ -119,7 +120,7 @@ export function CreateTokenDialog({ onClose, onCreated, onDenied }: CreateTokenD
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" aria-disabled={busy}>
             {busy ? 'Creating…' : 'Create token'}
           </button>
         </div>

@@ -27,6 +27,7 @@ export function CreateUserDialog({ onClose, onCreated }: CreateUserDialogProps) 
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -106,7 +107,7 @@ export function CreateUserDialog({ onClose, onCreated }: CreateUserDialogProps) 
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="primary" disabled={busy}>
+          <button type="submit" class="primary" aria-disabled={busy}>
             {busy ? 'Creating…' : 'Create user'}
           </button>
         </div>

@@ -15,6 +15,7 @@ export function LoginPage({ notice, onSignedIn }: LoginPageProps) {
 
   const submit = async (event: Event) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -59,7 +60,7 @@ export function LoginPage({ notice, onSignedIn }: LoginPageProps) {
           />
         </div>
         <ErrorMessage error={error} />
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" aria-disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
