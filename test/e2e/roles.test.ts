@@ -14,8 +14,7 @@ import {
 } from '../helpers/browser.js';
 import { json, PASSWORD } from '../helpers/harness.js';
 
-const USER_ADMIN_TODO =
-  'needs GET/POST /api/admin/user-admin, which the lead is building on main; remove this todo once it is merged';
+const NEW_PASSWORD = 'Nell-has-1-good-password';
 
 describe('web page: roles', { skip: browserSkipReason() }, () => {
   let env: BrowserHarness;
@@ -50,7 +49,7 @@ describe('web page: roles', { skip: browserSkipReason() }, () => {
     assert.deepEqual(problems, []);
   });
 
-  test('an Admin creates a user who then signs in', { todo: USER_ADMIN_TODO }, async () => {
+  test('an Admin creates a user who then signs in', async () => {
     await env.harness.createUser('Admin', 'ada');
     const { page, problems } = await openPage(env.browser, env.baseUrl);
     page.setDefaultTimeout(10_000);
@@ -64,20 +63,41 @@ describe('web page: roles', { skip: browserSkipReason() }, () => {
 
     await page.getByRole('button', { name: 'Create user' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a user' });
-    await dialog.getByLabel('Username').fill('newbie');
-    await dialog.getByLabel('Name').fill('Nell Newbie');
-    await dialog.getByLabel('Password').fill('a long enough password');
+    await dialog.getByLabel('Username', { exact: true }).fill('newbie');
+    await dialog.getByLabel('Name', { exact: true }).fill('Nell Newbie');
     await dialog.getByLabel('Role').selectOption('Editor');
+    // A weak password: the API's message and each of its details, in words.
+    await dialog.getByLabel('Password').fill('weakpassword');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    const refusal = dialog.getByRole('alert');
+    await refusal.getByText('The password does not meet the policy.', { exact: false }).waitFor();
+    assert.deepEqual(await refusal.getByRole('listitem').allTextContents(), [
+      'The password needs an upper-case letter.',
+      'The password needs a digit.',
+      'The password needs a symbol.',
+    ]);
+    await dialog.getByLabel('Password').fill(NEW_PASSWORD);
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await page.getByText('User Nell Newbie created.').waitFor();
     const row = page.getByRole('row', { name: /Nell Newbie/ });
     assert.equal(await row.getByRole('combobox').inputValue(), 'Editor');
+
+    // Change a role in place, and delete a user after confirming.
+    await page.getByLabel('Role of Nell Newbie').selectOption('Viewer');
+    await page.getByText('Nell Newbie is now Viewer.').waitFor();
+    const doomed = await env.harness.createUser('Viewer', 'leaving');
+    await page.reload();
+    await page.getByRole('button', { name: `Delete user ${doomed.username}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this user?' });
+    await confirm.getByRole('button', { name: 'Delete user' }).click();
+    await page.getByText(`User ${doomed.username} deleted.`).waitFor();
+    assert.equal(await page.getByRole('row', { name: /leaving/ }).count(), 0);
     await screenshot(page, 'users');
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByText('You are signed out.').waitFor();
-    await signIn(page, 'newbie', 'a long enough password');
-    await page.getByText('Nell Newbie (Editor)').waitFor();
+    await signIn(page, 'newbie', NEW_PASSWORD);
+    await page.getByText('Nell Newbie (Viewer)').waitFor();
     assert.deepEqual(problems, []);
   });
 
