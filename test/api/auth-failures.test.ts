@@ -10,19 +10,35 @@ test('after the limit of failed token attempts: 429 with Retry-After in the erro
   try {
     const { cookie } = await h.signedIn();
     const { secret } = json<{ secret: string }>(await h.createPat({ cookie }));
-    assert.equal((await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } })).statusCode, 200);
+    assert.equal(
+      (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } }))
+        .statusCode,
+      200,
+    );
     const bogus = 'user:v2_AAAAAAAAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
     for (let i = 0; i < 5; i++) {
-      const response = await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: i % 2 ? bogus : 'garbage' } });
+      const response = await h.request({
+        method: 'GET',
+        url: '/api/admin/user',
+        auth: { token: i % 2 ? bogus : 'garbage' },
+      });
       assert.equal(response.statusCode, 401);
     }
-    const refused = await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: bogus } });
+    const refused = await h.request({
+      method: 'GET',
+      url: '/api/admin/user',
+      auth: { token: bogus },
+    });
     assert.equal(refused.statusCode, 429);
     assert.ok(Number(refused.headers['retry-after']) >= 1);
     const body = json<{ id: string; name: string; details: unknown[] }>(refused);
     assert.equal(body.name, 'TooManyRequestsError');
     assert.ok(body.id && body.details.length === 1);
-    assert.equal((await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } })).statusCode, 200);
+    assert.equal(
+      (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } }))
+        .statusCode,
+      200,
+    );
   } finally {
     await h.close();
   }
@@ -33,7 +49,11 @@ test('honest mistakes stay far from the default limit', async () => {
   try {
     assert.equal(h.config.authFailureLimitPerMinute, 300);
     for (let i = 0; i < 20; i++) {
-      assert.equal((await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: 'typo' } })).statusCode, 401);
+      assert.equal(
+        (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: 'typo' } }))
+          .statusCode,
+        401,
+      );
     }
   } finally {
     await h.close();
@@ -46,11 +66,28 @@ test('a deleted token is not served from the cache, and a re-created user state 
     const { cookie } = await h.signedIn();
     const created = json<{ id: number; secret: string }>(await h.createPat({ cookie }));
     for (let i = 0; i < 3; i++) {
-      assert.equal((await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: created.secret } })).statusCode, 200);
+      assert.equal(
+        (
+          await h.request({
+            method: 'GET',
+            url: '/api/admin/user',
+            auth: { token: created.secret },
+          })
+        ).statusCode,
+        200,
+      );
     }
     assert.ok(h.services.credentialCache.size >= 1, 'the token is cached');
-    await h.request({ method: 'DELETE', url: `/api/admin/user/tokens/${created.id}`, auth: { cookie } });
-    assert.equal((await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: created.secret } })).statusCode, 401);
+    await h.request({
+      method: 'DELETE',
+      url: `/api/admin/user/tokens/${created.id}`,
+      auth: { cookie },
+    });
+    assert.equal(
+      (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: created.secret } }))
+        .statusCode,
+      401,
+    );
   } finally {
     await h.close();
   }
