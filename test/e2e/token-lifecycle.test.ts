@@ -60,8 +60,11 @@ describe('web page: personal API tokens', { skip: browserSkipReason() }, () => {
     const { page, problems } = await openPage(env.browser, baseUrl);
     page.setDefaultTimeout(10_000);
 
+    // The page runs under the server's strict policy; a violation would show in `problems`.
+    const served = await page.goto('/');
+    assert.match(served?.headers()['content-security-policy'] ?? '', /script-src 'self';/);
+
     // The login error is the API's message, shown as it is.
-    await page.goto('/');
     await page.getByLabel('Username or email').fill('erin');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
