@@ -7,6 +7,7 @@ import { eventRoutes } from './features/events/event-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
 import { loginRoutes } from './features/sessions/login-routes.js';
+import { uiConfigRoutes } from './features/ui/ui-config-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
@@ -15,6 +16,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
+import { registerWebUi } from './http/web-ui.js';
 
 export const VERSION = '0.1.0';
 const SHARED_SCHEMAS = [createPatSchema, patSchema, patsSchema];
@@ -89,6 +91,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await registerOpenApi(app, VERSION);
   app.get('/health', { schema: { hide: true } }, async () => ({ health: 'GOOD' }));
   await app.register(loginRoutes(services.login, services.sessions, services.loginAttempts));
+  await registerWebUi(app);
 
   // Everything under /api/admin needs credentials. Routes get them from this scope's hook;
   // unknown paths and methods there are checked by the not-found handler, so a stranger gets
@@ -100,6 +103,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       await admin.register(userAdminRoutes(services.userService));
       await admin.register(patRoutes(services.patService));
       await admin.register(eventRoutes(services.eventStore));
+      await admin.register(uiConfigRoutes(config));
     },
     { prefix: '/api/admin' },
   );

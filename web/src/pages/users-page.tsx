@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorMessage } from '../components/error-message';
+import { formatDateTime } from '../format';
+import type { AdminUser, RoleName } from '../types';
+import { displayName, ROLES, roleName } from '../types';
+import { CreateUserDialog } from './create-user-dialog';
+
+const USERS_URL = '/api/admin/user-admin';
+
+type Open = { kind: 'none' } | { kind: 'create' } | { kind: 'delete'; user: AdminUser };
+
+export function UsersPage({ meId }: { meId: number }) {
+  const [users, setUsers] = useState<AdminUser[]>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [actionError, setActionError] = useState<unknown>();
+  const [status, setStatus] = useState('');
+  const [open, setOpen] = useState<Open>({ kind: 'none' });
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await api<{ users: AdminUser[] }>('GET', USERS_URL);
+      setUsers(answer.users);
+      setLoadError(undefined);
+    } catch (failure) {
+      setLoadError(failure);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const changeRole = async (user: AdminUser, rootRole: RoleName) => {
+    setActionError(undefined);
+    setStatus('');
+    try {
+      await api('PUT', `${USERS_URL}/${user.id}`, { rootRole });
+      setStatus(`${displayName(user)} is now ${rootRole}.`);
+    } catch (failure) {
+      setActionError(failure);
+    }
+    // Either way, show what the server holds now (a refused change snaps back).
+    await load();
+  };
+
+  const close = () => setOpen({ kind: 'none' });
+
+  return (
+    <>
+      <div class="section-head">
+        <h1 tabIndex={-1}>Users</h1>
+        <button type="button" class="primary" onClick={() => setOpen({ kind: 'create' })}>
+          Create user
+        </button>
+      </div>
+      <p class="status" role="status">
+        {status}
+      </p>
+      <ErrorMessage error={actionError} />
+      {loadError !== undefined && (
+        <div class="stack">
+          <ErrorMessage error={loadError} />
+          <button type="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {users === undefined && loadError === undefined && <p>Loading users…</p>}
+      {users !== undefined && (
+        <table class="cards">
+          <caption class="visually-hidden">Users</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <th scope="row" data-label="Name">
+                  {displayName(user)}
+                  {user.id === meId && <span class="muted"> (you)</span>}
+                  {user.username && user.name && <div class="muted">{user.username}</div>}
+                </th>
+                <td data-label="Email">{user.email ?? '—'}</td>
+                <td data-label="Role">
+                  <select
+                    aria-label={`Role of ${displayName(user)}`}
+                    value={roleName(user.rootRole)}
+                    onChange={(event) =>
+                      void changeRole(user, event.currentTarget.value as RoleName)
+                    }
+                  >
+                    {ROLES.map((role) => (
+                      <option key={role.id} value={role.name}>
+                        {role.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td data-label="Created">
+                  <time dateTime={user.createdAt}>{formatDateTime(user.createdAt)}</time>
+                </td>
+                <td data-label="Last seen">
+                  {user.seenAt ? (
+                    <time dateTime={user.seenAt}>{formatDateTime(user.seenAt)}</time>
+                  ) : (
+                    'never'
+                  )}
+                </td>
+                <td class="row-actions">
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setOpen({ kind: 'delete', user })}
+                  >
+                    Delete<span class="visually-hidden"> user {displayName(user)}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {open.kind === 'create' && (
+        <CreateUserDialog
+          onClose={close}
+          onCreated={(user) => {
+            close();
+            setStatus(`User ${displayName(user)} created.`);
+            void load();
+          }}
+        />
+      )}
+      {open.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete this user?"
+          confirmLabel="Delete user"
+          onClose={close}
+          onConfirm={async () => {
+            await api('DELETE', `${USERS_URL}/${open.user.id}`);
+            setStatus(`User ${displayName(open.user)} deleted.`);
+            close();
+            await load();
+          }}
+        >
+          <p>
+            <strong>{displayName(open.user)}</strong> can no longer sign in, and all of their tokens
+            stop working at once. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+// The shapes of the API answers the page reads; see docs of the server's schemas.
+
+export type ExpiryWarning = 'expires-soon' | 'expired';
+
+export interface Pat {
+  id: number;
+  description: string;
+  expiresAt: string;
+  userId: number;
+  createdAt: string;
+  seenAt: string | null;
+  expiryWarning?: ExpiryWarning;
+}
+
+export interface CreatedPat extends Pat {
+  secret: string;
+}
+
+export interface Me {
+  id: number;
+  username?: string;
+  name?: string;
+  email?: string;
+  rootRole: number;
+}
+
+export interface MeResponse {
+  user: Me;
+  permissions: { permission: string }[];
+}
+
+export interface UiConfig {
+  patLimit: number;
+}
+
+export interface AdminUser {
+  id: number;
+  username?: string;
+  name?: string;
+  email?: string;
+  rootRole: number;
+  createdAt: string;
+  seenAt: string | null;
+}
+
+export interface AuditEvent {
+  id: number;
+  type: string;
+  createdBy: string;
+  createdByUserId: number | null;
+  createdAt: string;
+  ip: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface EventsPage {
+  events: AuditEvent[];
+  totalEvents: number;
+}
+
+export type RoleName = 'Admin' | 'Editor' | 'Viewer';
+
+/** Unleash's numeric ids of the root roles, as the API reports them. */
+export const ROLES: readonly { id: number; name: RoleName }[] = [
+  { id: 1, name: 'Admin' },
+  { id: 2, name: 'Editor' },
+  { id: 3, name: 'Viewer' },
+];
+
+export function roleName(id: number): string {
+  return ROLES.find((role) => role.id === id)?.name ?? `Role ${id}`;
+}
+
+export function isAdmin(me: MeResponse): boolean {
+  return me.permissions.some((entry) => entry.permission === 'ADMIN');
+}
+
+/** What to call a user on screen: name, else username, else email. */
+export function displayName(user: {
+  name?: string;
+  username?: string;
+  email?: string;
+  id: number;
+}) {
+  return user.name || user.username || user.email || `User ${user.id}`;
+}
