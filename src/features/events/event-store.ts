@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/db.js';
 
-/** Event data is JSON built by a per-type whitelist (see audit-data.ts); never a raw object. */
+/** Event data is JSON built by a per-type whitelist (patEventData, userEventData); never a raw object. */
 export type EventData = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface NewEvent {
