@@ -1,6 +1,6 @@
 import { PgCode, pgErrorCode, type Queryable } from '../../db/db.js';
 import type { User } from '../users/user.js';
-import { rowToUser, USER_COLUMNS, type UserRow } from '../users/user-store.js';
+import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 import type { Pat } from './pat.js';
 
 interface PatRow {
@@ -12,9 +12,6 @@ interface PatRow {
   seen_at: Date | null;
 }
 
-const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ')
-  .map((column) => `u.${column}`)
-  .join(', ');
 const PAT_COLUMNS = 'id, description, expires_at, user_id, created_at, seen_at';
 
 function rowToPat(row: PatRow): Pat {

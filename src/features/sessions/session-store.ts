@@ -1,10 +1,6 @@
 import type { Queryable } from '../../db/db.js';
 import type { User } from '../users/user.js';
-import { rowToUser, USER_COLUMNS, type UserRow } from '../users/user-store.js';
-
-const USER_COLUMNS_OF_U = USER_COLUMNS.split(', ')
-  .map((column) => `u.${column}`)
-  .join(', ');
+import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 
 export class SessionStore {
   constructor(private readonly db: Queryable) {}

@@ -12,8 +12,19 @@ export interface UserRow {
   seen_at: Date | null;
 }
 
-export const USER_COLUMNS =
-  'id, username, email, name, root_role, login_attempts, created_at, seen_at';
+const USER_COLUMN_NAMES = [
+  'id',
+  'username',
+  'email',
+  'name',
+  'root_role',
+  'login_attempts',
+  'created_at',
+  'seen_at',
+];
+export const USER_COLUMNS = USER_COLUMN_NAMES.join(', ');
+/** The same columns qualified by `u.`, for stores that join users as `u`. */
+export const USER_COLUMNS_OF_U = USER_COLUMN_NAMES.map((column) => `u.${column}`).join(', ');
 
 export function rowToUser(row: UserRow): User {
   return {
