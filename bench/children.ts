@@ -1,0 +1,172 @@
+// Child processes the benchmark drives: the real server and the node:http baseline. Each
+// runs in its own process so that the load generator (this process) does not share their
+// event loop, and so that /proc/<pid>/status tells the server's own memory.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Settings every benchmarked server gets on top of its database. */
+export const SERVER_ENV = {
+  UNLEASH_DEFAULT_ADMIN_PASSWORD: 'bench admin password',
+  LOG_LEVEL: 'warn',
+  // The create scenario adds many tokens per user; the default limit (10) would turn
+  // every create after the tenth into a 403.
+  PAT_LIMIT: '10000',
+} as const;
+
+export interface Child {
+  name: string;
+  pid: number;
+  url: string;
+  /** Resident memory of the process now, in KiB. */
+  rssKiB(): Promise<number>;
+  /** Resolves once the process has stopped burning CPU (or after a bound). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function readRssKiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]);
+}
+
+// Only what a server needs from this environment: a DATABASE_URL or DATA_DIR left in the
+// caller's shell must never point a benchmark server at a real database.
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+function forward(child: ChildProcess, name: string): void {
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+}
+
+/** User plus system CPU time the process has used, in clock ticks. */
+async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+// When autocannon stops, requests still in flight are dropped by the client but not by the
+// server: a login keeps hashing for seconds. Waiting until the process is quiet keeps that
+// work from being billed to the next measurement (often the baseline's).
+const SETTLE_SAMPLE_MS = 500;
+const SETTLE_IDLE_TICKS = 10; // 0.1 s of CPU per 0.5 s sample: a fifth of a core
+const SETTLE_MAX_MS = 60_000;
+
+async function waitIdle(pid: number): Promise<void> {
+  const deadline = Date.now() + SETTLE_MAX_MS;
+  let before = await cpuTicks(pid);
+  while (Date.now() < deadline) {
+    await sleep(SETTLE_SAMPLE_MS);
+    const now = await cpuTicks(pid);
+    if (now - before <= SETTLE_IDLE_TICKS) return;
+    before = now;
+  }
+  process.stderr.write(`process ${pid} was still busy after ${SETTLE_MAX_MS / 1000} s\n`);
+}
+
+async function waitReady(child: ChildProcess, name: string, healthUrl: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${name} exited before it was ready (code ${child.exitCode})`);
+    }
+    try {
+      const response = await fetch(healthUrl);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = sleep(STOP_TIMEOUT_MS).then(() => 'timeout' as const);
+    if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'timeout') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+}
+
+async function startChild(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  port: number,
+  healthPath: string,
+): Promise<Child> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...baseEnv(), ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  forward(child, name);
+  const pid = child.pid;
+  const stop = stopper(child);
+  if (pid === undefined) throw new Error(`${name} did not start`);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(child, name, `${url}${healthPath}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { name, pid, url, rssKiB: () => readRssKiB(pid), settle: () => waitIdle(pid), stop };
+}
+
+/** The built server, `node dist/src/main.js`, as it runs in production. */
+export async function startServer(name: string, env: Record<string, string>): Promise<Child> {
+  const port = await freePort();
+  return startChild(name, ['dist/src/main.js'], env, port, '/health');
+}
+
+/** The bare node:http server every figure is compared with. */
+export async function startBaseline(): Promise<Child> {
+  const port = await freePort();
+  return startChild('baseline', ['--import', 'tsx', 'bench/baseline-server.ts'], {}, port, '/');
+}

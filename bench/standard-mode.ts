@@ -1,0 +1,70 @@
+// The standard run: every scenario against the server and the baseline, alternating, so
+// that a disturbance on this shared machine hits both sides rather than one.
+
+import { type Child, SERVER_ENV, startBaseline, startServer } from './children.js';
+import { createBenchDatabase } from './database.js';
+import { type LoadResult, runLoad } from './load.js';
+import type { BenchOptions } from './options.js';
+import { formatRound, type ScenarioOutcome } from './report.js';
+import { buildScenarios, type Scenario } from './scenarios.js';
+import { seedFixtures } from './seed.js';
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function measureScenario(
+  scenario: Scenario,
+  server: Child,
+  baseline: Child,
+  options: BenchOptions,
+): Promise<ScenarioOutcome> {
+  log(`\n### ${scenario.title}`);
+  const timed = { connections: options.connections, durationSec: options.durationSec };
+  if (options.warmupSec > 0) {
+    const warmup = { connections: options.connections, durationSec: options.warmupSec };
+    await runLoad(`${scenario.name} warm-up server`, server.url, scenario.requests(), warmup);
+    await server.settle();
+    await runLoad(`${scenario.name} warm-up baseline`, baseline.url, scenario.requests(), warmup);
+    await baseline.settle();
+  }
+  const serverResults: LoadResult[] = [];
+  const baselineResults: LoadResult[] = [];
+  let serverRssKiB = 0;
+  for (let round = 1; round <= options.rounds; round++) {
+    const s = await runLoad(`${scenario.name} server`, server.url, scenario.requests(), timed);
+    serverRssKiB = await server.rssKiB();
+    log(formatRound(`round ${round} server`, s));
+    serverResults.push(s);
+    await server.settle();
+    const b = await runLoad(`${scenario.name} baseline`, baseline.url, scenario.requests(), timed);
+    await baseline.settle();
+    log(formatRound(`round ${round} baseline`, b));
+    baselineResults.push(b);
+  }
+  log(`server RSS after load: ${Math.round(serverRssKiB / 1024)} MiB`);
+  return { scenario, server: serverResults, baseline: baselineResults, serverRssKiB };
+}
+
+export async function runStandard(options: BenchOptions): Promise<ScenarioOutcome[]> {
+  const database = await createBenchDatabase(options.databaseUrl);
+  const children: Child[] = [];
+  try {
+    const db = await database.open();
+    const fixtures = await seedFixtures(db, options.users).finally(() => db.close());
+    const server = await startServer('server', { ...database.serverEnv, ...SERVER_ENV });
+    children.push(server);
+    const baseline = await startBaseline();
+    children.push(baseline);
+    log(`server pid ${server.pid} (${database.kind}), baseline pid ${baseline.pid}`);
+    const scenarios = buildScenarios(fixtures);
+    const outcomes: ScenarioOutcome[] = [];
+    for (const name of options.scenarios) {
+      outcomes.push(await measureScenario(scenarios[name], server, baseline, options));
+    }
+    return outcomes;
+  } finally {
+    for (const child of children) await child.stop();
+    await database.dispose();
+  }
+}
