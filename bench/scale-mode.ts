@@ -7,6 +7,7 @@ import { createBenchDatabase } from './database.js';
 import { type LoadResult, runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
 import { formatRound, type ScaleRow } from './report.js';
+import { preflight } from './preflight.js';
 import { scaleSeed } from './scale-seed.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
 import { READER_TOKENS, seedReader } from './seed.js';
@@ -57,6 +58,7 @@ async function measureSize(tokens: number, options: BenchOptions): Promise<Scale
       await db.close();
     }
     server = await startServer('server', { ...database.serverEnv, ...SERVER_ENV });
+    await preflight(server.url, readerTokens);
     const scenarios = buildScenarios({ readerTokens, users: [], password: '' });
     const auth = await rounds(scenarios.auth, server, options);
     const list = await rounds(scenarios.list, server, options);

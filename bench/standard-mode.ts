@@ -7,6 +7,7 @@ import { type LoadResult, runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
 import { formatRound, type ScenarioOutcome } from './report.js';
 import { buildScenarios, type Scenario } from './scenarios.js';
+import { preflight } from './preflight.js';
 import { seedFixtures } from './seed.js';
 
 function log(line: string): void {
@@ -56,6 +57,7 @@ export async function runStandard(options: BenchOptions): Promise<ScenarioOutcom
     children.push(server);
     const baseline = await startBaseline();
     children.push(baseline);
+    await preflight(server.url, fixtures.readerTokens);
     log(`server pid ${server.pid} (${database.kind}), baseline pid ${baseline.pid}`);
     const scenarios = buildScenarios(fixtures);
     const outcomes: ScenarioOutcome[] = [];
