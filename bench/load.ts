@@ -43,7 +43,13 @@ export async function runLoad(
     timeout: TIMEOUT_SEC,
     requests,
   });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result['2xx'] === 0) {
+  const failed = result.non2xx > 0 || result.errors > 0 || result.timeouts > 0;
+  if (!failed && result['2xx'] === 0) {
+    throw new BenchFailure(
+      `${label}: no request completed within ${settings.durationSec} s; this scenario needs a longer run.`,
+    );
+  }
+  if (failed) {
     throw new BenchFailure(
       `${label}: ${result['2xx']} ok, ${result.non2xx} non-2xx (${statusSummary(result)}), ` +
         `${result.errors} errors, ${result.timeouts} timeouts. Not a valid measurement.`,
