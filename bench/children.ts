@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { onInterrupt } from './cleanup.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
@@ -147,7 +148,25 @@ async function startChild(
   });
   forward(child, name);
   const pid = child.pid;
-  const stop = stopper(child);
+  let stopping = false;
+  // An exit nobody asked for explains the errors autocannon is about to report. The server
+  // exits 0 only from its SIGTERM/SIGINT handler, so code 0 means a signal from outside.
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(
+        `\n[${name}] exited during the run (code ${code}, signal ${signal}); ` +
+          `${code === 0 ? 'it was signalled by something outside the benchmark' : 'see its output above'}\n`,
+      );
+    }
+  });
+  const stopChild = stopper(child);
+  let forget = () => {};
+  const stop = async () => {
+    stopping = true;
+    await stopChild();
+    forget();
+  };
+  forget = onInterrupt(stop);
   if (pid === undefined) throw new Error(`${name} did not start`);
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -9,6 +9,7 @@ import type { Db } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
 import { PgDb } from '../src/db/pg-db.js';
 import { PgliteDb } from '../src/db/pglite-db.js';
+import { onInterrupt } from './cleanup.js';
 
 export interface BenchDatabase {
   kind: 'postgres' | 'pglite';
@@ -59,7 +60,15 @@ async function pgliteDatabase(): Promise<BenchDatabase> {
 
 /** A fresh, migrated database; the caller disposes of it. */
 export async function createBenchDatabase(baseUrl: string | undefined): Promise<BenchDatabase> {
-  const database = baseUrl === undefined ? await pgliteDatabase() : await postgresDatabase(baseUrl);
+  const created = baseUrl === undefined ? await pgliteDatabase() : await postgresDatabase(baseUrl);
+  const forget = onInterrupt(created.dispose);
+  const database: BenchDatabase = {
+    ...created,
+    dispose: async () => {
+      await created.dispose();
+      forget();
+    },
+  };
   try {
     const db = await database.open();
     try {
