@@ -49,7 +49,7 @@ async function measureSize(tokens: number, options: BenchOptions): Promise<Scale
       const seeded = await scaleSeed(db, {
         users: fillerUsers,
         tokensPerUser: TOKENS_PER_USER,
-        onProgress: (done) => process.stderr.write(`  seeded ${done} / ${fillerUsers} users\r`),
+        onProgress: (done) => process.stderr.write(`  seeded ${done} / ${fillerUsers} users\n`),
       });
       readerTokens = await seedReader(db);
       seedSec = seeded.ms / 1000;
