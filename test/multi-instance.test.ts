@@ -58,7 +58,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   test('a token made on A works on B', { skip }, async () => {
-    const owner = await a.signedIn();
+    const owner = await a.quickSignedIn();
     const { secret } = json<{ secret: string }>(await a.createPat({ cookie: owner.cookie }));
     const response = await get(b as FastifyInstance, secret);
     assert.equal(response.statusCode, 200);
@@ -66,7 +66,7 @@ describe('two instances on one PostgreSQL', () => {
   });
 
   test('a token deleted on A is refused on A at once and on B', { skip }, async () => {
-    const owner = await a.signedIn();
+    const owner = await a.quickSignedIn();
     const { id, secret } = json<{ id: number; secret: string }>(
       await a.createPat({ cookie: owner.cookie }),
     );
