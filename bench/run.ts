@@ -1,5 +1,5 @@
 // npm run bench — the server against a bare node:http baseline, in one run.
-//   npm run bench -- --duration 2 --rounds 1 --warmup 1        a quick smoke run
+//   npm run bench -- --duration 3 --rounds 1 --warmup 3        a quick smoke run
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   on PostgreSQL
 //   npm run bench -- --scale                                   1,000 vs 1,000,000 tokens
 // Flags (or BENCH_* variables): see bench/options.ts.
