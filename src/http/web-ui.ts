@@ -3,6 +3,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { PAGE_HEADERS } from './security-headers.js';
 
 /**
  * The nearest folder above this module that holds a package.json. This module runs from
@@ -52,6 +53,7 @@ export async function registerWebUi(app: FastifyInstance, webDir = WEB_DIR): Pro
       // must be revalidated so that a new build is picked up at once.
       const hashed = path.includes(`${sep}assets${sep}`);
       reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      for (const [name, value] of Object.entries(PAGE_HEADERS)) reply.header(name, value);
     },
   });
 }

@@ -4,8 +4,27 @@ import { pickErrors } from '../../http/error-schemas.js';
 import { BadDataError } from '../../http/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
-import { toPublicUser } from './user.js';
+import { toPublicUser, type User } from './user.js';
 import type { UserService } from './user-service.js';
+
+// The answer depends only on the user object; a token served from the credential cache
+// brings the same object on every request until the cache refreshes it, so its JSON is
+// built once per object, not once per request.
+const meBodies = new WeakMap<User, string>();
+
+function meBody(user: User): string {
+  let body = meBodies.get(user);
+  if (body === undefined) {
+    body = JSON.stringify({
+      user: toPublicUser(user),
+      permissions: user.rootRole === 'Admin' ? [{ permission: 'ADMIN' }] : [],
+      feedback: [],
+      splash: {},
+    });
+    meBodies.set(user, body);
+  }
+  return body;
+}
 
 export function userRoutes(users: UserService) {
   return async function register(app: FastifyInstance): Promise<void> {
@@ -21,13 +40,7 @@ export function userRoutes(users: UserService) {
       },
       async (request, reply) => {
         const { user } = principalOf(request);
-        reply.header('cache-control', 'no-store');
-        return {
-          user: toPublicUser(user),
-          permissions: user.rootRole === 'Admin' ? [{ permission: 'ADMIN' }] : [],
-          feedback: [],
-          splash: {},
-        };
+        return reply.type('application/json; charset=utf-8').send(meBody(user));
       },
     );
     app.post<{ Body: { password: string; confirmPassword: string } }>(

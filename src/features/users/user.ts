@@ -36,10 +36,17 @@ export interface PublicUser {
   isAPI: false;
 }
 
+// Users served from the credential cache are the same objects request after request.
+const avatarUrls = new WeakMap<User, string>();
+
 function avatarUrl(user: User): string {
-  const key = (user.email ?? user.username ?? String(user.id)).trim().toLowerCase();
-  const digest = createHash('md5').update(key).digest('hex');
-  return `https://gravatar.com/avatar/${digest}?s=42&d=retro&r=g`;
+  let url = avatarUrls.get(user);
+  if (url === undefined) {
+    const key = (user.email ?? user.username ?? String(user.id)).trim().toLowerCase();
+    url = `https://gravatar.com/avatar/${createHash('md5').update(key).digest('hex')}?s=42&d=retro&r=g`;
+    avatarUrls.set(user, url);
+  }
+  return url;
 }
 
 export function toPublicUser(user: User): PublicUser {
