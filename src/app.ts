@@ -86,6 +86,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening();
     await services.seenAt.stop();
+    await services.unacknowledgedPats.stop();
   });
 
   await registerOpenApi(app, VERSION);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../db/db.js';
 import {
   ApiError,
   BadDataError,
@@ -8,28 +9,6 @@ import {
   notFoundPath,
   ServiceUnavailableError,
 } from './errors.js';
-
-// Connection-level failures: the database is away, not the request at fault.
-const DB_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08003',
-  '08006',
-]);
-
-function isDbUnavailable(error: Error & { code?: unknown }): boolean {
-  if (typeof error.code === 'string' && DB_UNAVAILABLE_CODES.has(error.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
-    error.message,
-  );
-}
 
 /** Maps anything thrown while serving a request onto the catalogue. */
 export function toApiError(
@@ -50,7 +29,7 @@ export function toApiError(
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new BadDataError('The request body is not valid JSON.');
   }
-  if (isDbUnavailable(error)) return new ServiceUnavailableError();
+  if (isConnectionError(error)) return new ServiceUnavailableError();
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Framework-level rejections (bad content-length, forbidden prototype keys, ...).
