@@ -43,13 +43,19 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
     trustProxy: config.trustProxy,
-    // Slow clients: the whole request (headers and a body of at most 100 kB) within 15 s.
-    requestTimeout: 15_000,
+    // Slow clients: the whole request (headers and a body of at most 100 kB) within
+    // REQUEST_TIMEOUT_MS (15 s), its headers within HEADERS_TIMEOUT_MS (10 s).
+    requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
+    // Node checks those two timeouts only every connectionsCheckingInterval (30 s by
+    // default), so a slow client could hold a socket for 45 s instead of 15.
+    http: {
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
+    },
     clientErrorHandler: createClientErrorHandler(logger),
   });
-  app.server.headersTimeout = 10_000;
+  app.server.headersTimeout = config.headersTimeoutMs;
   const services = createServices(config, db, app.log);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
