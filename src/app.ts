@@ -12,7 +12,7 @@ import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
@@ -35,6 +35,7 @@ export interface BuiltApp {
 
 /** Builds the server without listening: tests and main.ts use exactly this. */
 export async function buildApp({ config, db, logger }: AppOptions): Promise<BuiltApp> {
+  let authenticateBeforeRouting: ReturnType<typeof createAuthenticate> | undefined;
   const app = Fastify({
     loggerInstance: logger,
     // Per-request info logs cost a third of the throughput; see onResponse below.
@@ -54,6 +55,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
     },
     clientErrorHandler: createClientErrorHandler(logger),
+    // Bound late: authentication needs the services, which need the instance's logger.
+    frameworkErrors: createFrameworkErrorHandler(() => authenticateBeforeRouting),
   });
   app.server.headersTimeout = config.headersTimeoutMs;
   const services = createServices(config, db, app.log);
@@ -67,6 +70,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // JSON only: Fastify would otherwise parse text/plain bodies too.
   app.removeContentTypeParser('text/plain');
   const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
+  authenticateBeforeRouting = async (request, reply) => {
+    // The router's errors come before the cookie plugin's hook has parsed the cookies.
+    request.cookies ??= app.parseCookie(request.headers.cookie ?? '');
+    await authenticate(request, reply);
+  };
   registerErrorHandling(app, authenticate);
   await registerSecurityHeaders(app);
   await app.register(cookie);

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { BARE_SECURITY_HEADERS } from './security-headers.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -43,8 +44,11 @@ export function createClientErrorHandler(log: FastifyBaseLogger) {
     const { status, name, message } = classify(error.code);
     const body = JSON.stringify({ id: randomUUID(), name, message, details: [{ message }] });
     log.debug({ code: error.code, status }, 'client error');
+    const security = Object.entries(BARE_SECURITY_HEADERS)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\n${security}Connection: close\r\n\r\n${body}`,
     );
   };
 }

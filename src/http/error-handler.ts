@@ -9,6 +9,7 @@ import {
   notFoundPath,
   ServiceUnavailableError,
 } from './errors.js';
+import { BARE_SECURITY_HEADERS } from './security-headers.js';
 
 /** Maps anything thrown while serving a request onto the catalogue. */
 export function toApiError(
@@ -63,10 +64,36 @@ function isAdminApiPath(path: string): boolean {
   return /^\/+api\/+admin(\/|$)/i.test(decoded);
 }
 
-export function registerErrorHandling(
-  app: FastifyInstance,
-  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
-): void {
+type Authenticate = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * Errors the router raises before any route or hook runs: a malformed percent-escape in the
+ * path, or a path parameter over maxParamLength. Fastify would answer these itself, in its own
+ * shape, echoing the path. Under /api/admin a stranger still gets 401 first.
+ */
+export function createFrameworkErrorHandler(authenticate: () => Authenticate | undefined) {
+  return function frameworkErrors(
+    error: FastifyError,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const path = request.url.split('?')[0] ?? request.url;
+    const answer = async () => {
+      const check = authenticate();
+      if (check !== undefined && isAdminApiPath(path)) await check(request, reply);
+      return error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new BadDataError('A part of the path is longer than this API accepts.')
+        : new BadDataError('The path is not a valid URL: it has a malformed percent-escape.');
+    };
+    reply.headers(BARE_SECURITY_HEADERS);
+    answer().then(
+      (apiError) => sendError(reply, apiError),
+      (thrown: FastifyError) => sendError(reply, toApiError(thrown, request), thrown),
+    );
+  };
+}
+
+export function registerErrorHandling(app: FastifyInstance, authenticate: Authenticate): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     return sendError(reply, toApiError(error, request), error);
   });

@@ -42,3 +42,14 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
 export function apiBrowserCsp(): string {
   return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }
+
+/**
+ * For answers written outside Fastify's hooks (the parser's and the router's errors): the same
+ * protections, for a JSON body that no page should render, frame or refer from.
+ */
+export const BARE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
