@@ -3,6 +3,7 @@
 // body; under /api/admin a stranger gets 401 before anything else.
 
 import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import { type Harness, json, startHarness, type TestUser } from '../helpers/harness.js';
 
@@ -16,11 +17,7 @@ before(async () => {
 });
 after(() => h.close());
 
-function assertError(
-  response: { statusCode: number; body: string; headers: Record<string, unknown> },
-  status: number,
-  name: string,
-) {
+function assertError(response: LightMyRequestResponse, status: number, name: string) {
   assert.equal(response.statusCode, status, response.body);
   assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8/);
   assert.equal(response.headers['x-content-type-options'], 'nosniff');

@@ -10,6 +10,8 @@ export interface RawResponse {
   body: string;
   /** From connect to the server closing the connection. */
   ms: number;
+  /** Whatever came after this response: further (pipelined) responses. */
+  rest: string;
 }
 
 export type RawOutcome = RawResponse | { error: string; ms: number };
@@ -31,6 +33,7 @@ export function parseResponse(data: Buffer, ms: number): RawOutcome {
     }
   }
   let body = data.subarray(end + 4);
+  let rest: Buffer = Buffer.alloc(0);
   if (headers['transfer-encoding']?.toLowerCase() === 'chunked') {
     const parts: Buffer[] = [];
     let rest = body;
@@ -44,9 +47,16 @@ export function parseResponse(data: Buffer, ms: number): RawOutcome {
     }
     body = Buffer.concat(parts);
   } else if (headers['content-length'] !== undefined) {
+    rest = body.subarray(Number(headers['content-length']));
     body = body.subarray(0, Number(headers['content-length']));
   }
-  return { status: Number(status[1]), headers, body: body.toString('utf8'), ms };
+  return {
+    status: Number(status[1]),
+    headers,
+    body: body.toString('utf8'),
+    ms,
+    rest: rest.toString('utf8'),
+  };
 }
 
 /** A connection the test writes to at its own pace; `done` settles when the server closes. */
