@@ -167,3 +167,22 @@ test('bodies over 100 kB on every JSON route: 413 in the error shape', async () 
     assert.equal(body.name, 'ContentTooLargeError');
   }
 });
+
+test('deeply nested JSON bodies are a 400, not a 500 (regression: the validation message stringified them and overflowed the stack)', async () => {
+  const admin = await h.quickSignedIn('Admin');
+  const nestedArray = `[${'['.repeat(5000)}${']'.repeat(5000)}]`;
+  const nestedField = `{"password":${'['.repeat(5000)}${']'.repeat(5000)},"rootRole":"Viewer"}`;
+  for (const [url, body] of [
+    ['/auth/simple/login', nestedArray],
+    ['/api/admin/user/tokens', nestedArray],
+    ['/api/admin/user-admin', nestedField],
+    [
+      '/api/admin/user-admin',
+      `{"name":${'['.repeat(5000)}${']'.repeat(5000)},"rootRole":"Viewer"}`,
+    ],
+  ] as const) {
+    const response = await h.request({ method: 'POST', url, auth: { cookie: admin.cookie }, body });
+    assert.equal(response.statusCode, 400, `${url}: ${response.body.slice(0, 200)}`);
+    assert.equal(json<{ name: string }>(response).name, 'BadDataError');
+  }
+});
