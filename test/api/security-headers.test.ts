@@ -56,7 +56,9 @@ test('every route, as a stranger, with a session and with a token: security head
       const what = `${route.method} ${url} (${auth ? Object.keys(auth)[0] : 'stranger'}): ${response.statusCode}`;
       assert.ok(response.statusCode < 500, what);
       assertSecurityHeaders(response, what);
-      const isStaticAsset = url.startsWith('/docs/openapi/static/') || url === '/docs/openapi/';
+      // The web page and the API browser are the same for everyone and hold no data.
+      const isStaticAsset =
+        url === '/' || url.startsWith('/docs/openapi/static/') || url === '/docs/openapi/';
       if (!isStaticAsset) assert.equal(response.headers['cache-control'], 'no-store', what);
       checked++;
     }
@@ -85,6 +87,26 @@ test('the answers that carry a secret or user data say no-store explicitly', asy
     assert.equal(response.statusCode, 200, url);
     assert.equal(response.headers['cache-control'], 'no-store', url);
   }
+});
+
+test('the web page has the strict CSP: own scripts and styles only, no framing, no inline script', async () => {
+  const page = await h.request({ method: 'GET', url: '/' });
+  assert.equal(page.statusCode, 200);
+  const csp = String(page.headers['content-security-policy']);
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ]) {
+    assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+  }
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(page.headers['x-frame-options'], 'DENY');
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  assert.equal(page.headers['x-content-type-options'], 'nosniff');
 });
 
 test('the API browser page has a CSP that forbids framing and foreign scripts', async () => {

@@ -47,7 +47,8 @@ type PathMutation =
 
 /**
  * Every route the app serves: the documented ones from its OpenAPI document, plus the hidden
- * ones (health, the document itself, the API browser) and paths that match no route.
+ * ones (the web page, health, the document itself, the API browser) and paths that match
+ * no route.
  */
 export function routesOf(harness: Harness): Route[] {
   const doc = harness.app.swagger() as { paths?: Record<string, Record<string, unknown>> };
@@ -57,6 +58,7 @@ export function routesOf(harness: Harness): Route[] {
       routes.push({ method: method.toUpperCase(), path });
   }
   routes.push(
+    { method: 'GET', path: '/' },
     { method: 'GET', path: '/health' },
     { method: 'GET', path: '/docs/openapi.json' },
     { method: 'GET', path: '/docs/openapi/' },
