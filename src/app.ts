@@ -12,7 +12,8 @@ import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
+import { ServiceUnavailableError } from './http/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
@@ -35,21 +36,32 @@ export interface BuiltApp {
 
 /** Builds the server without listening: tests and main.ts use exactly this. */
 export async function buildApp({ config, db, logger }: AppOptions): Promise<BuiltApp> {
+  const beforeRouting: { authenticate?: ReturnType<typeof createAuthenticate> } = {};
   const app = Fastify({
     loggerInstance: logger,
     // Per-request info logs cost a third of the throughput; see onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 100 * 1024,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 500 },
-    return503OnClosing: true,
+    // Requests that arrive while closing get a 503 in the error shape (see below), not
+    // Fastify's own body.
+    return503OnClosing: false,
     trustProxy: config.trustProxy,
-    // Slow clients: the whole request (headers and a body of at most 100 kB) within 15 s.
-    requestTimeout: 15_000,
+    // Slow clients: the whole request (headers and a body of at most 100 kB) within
+    // REQUEST_TIMEOUT_MS (15 s), its headers within HEADERS_TIMEOUT_MS (10 s).
+    requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 60_000,
     keepAliveTimeout: 10_000,
+    // Node checks those two timeouts only every connectionsCheckingInterval (30 s by
+    // default), so a slow client could hold a socket for 45 s instead of 15.
+    http: {
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
+    },
     clientErrorHandler: createClientErrorHandler(logger),
+    // Bound late: authentication needs the services, which need the instance's logger.
+    frameworkErrors: createFrameworkErrorHandler(() => beforeRouting.authenticate),
   });
-  app.server.headersTimeout = 10_000;
+  app.server.headersTimeout = config.headersTimeoutMs;
   const services = createServices(config, db, app.log);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
@@ -61,7 +73,24 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // JSON only: Fastify would otherwise parse text/plain bodies too.
   app.removeContentTypeParser('text/plain');
   const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
+  beforeRouting.authenticate = async (request, reply) => {
+    // The router's errors come before the cookie plugin's hook has parsed the cookies.
+    request.cookies ??= app.parseCookie(request.headers.cookie ?? '');
+    await authenticate(request, reply);
+  };
   registerErrorHandling(app, authenticate);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Synchronous: it runs on every request, and a promise per request is measurable.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    // A request on a connection opened before the shutdown: refuse it, and the connection,
+    // so that the client retries elsewhere; the ones already being served run to the end.
+    reply.header('connection', 'close');
+    done(new ServiceUnavailableError('This server is shutting down. Try again in a moment.'));
+  });
   registerSecurityHeaders(app);
   await app.register(cookie);
   app.decorateRequest('principal', undefined);
@@ -93,6 +122,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening();
     await services.seenAt.stop();
+    await services.unacknowledgedPats.stop();
   });
 
   await registerOpenApi(app, VERSION);

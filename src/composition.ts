@@ -10,6 +10,7 @@ import { PatAuthenticator } from './features/pats/pat-authenticator.js';
 import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
 import { SeenAtTracker } from './features/pats/seen-at-tracker.js';
+import { UnacknowledgedPats } from './features/pats/unacknowledged-pats.js';
 import { RevocationBus } from './features/revocation/revocation-bus.js';
 import { LoginService } from './features/sessions/login-service.js';
 import { SessionService } from './features/sessions/session-service.js';
@@ -42,6 +43,9 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
   const loginAttempts = new FixedWindowLimiter(config.loginRateLimitPerMinute, MINUTE_MS);
   const patAuthenticator = new PatAuthenticator(patStore, credentialCache, seenAt, authFailures);
+  const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
+    log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
+  );
   const patService = new PatService(
     db,
     patStore,
@@ -52,6 +56,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
       expiryWarningDays: config.expiryWarningDays,
     },
     revocations,
+    unacknowledgedPats,
   );
   const sessions = new SessionService(
     sessionStore,
@@ -68,6 +73,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     revocations,
     credentialCache,
     seenAt,
+    unacknowledgedPats,
     patAuthenticator,
     patService,
     sessions,

@@ -16,6 +16,8 @@ test('defaults', () => {
   assert.equal(config.authFailureLimitPerMinute, 300);
   assert.ok(config.authCacheTtlMs < 1000, 'revocation bound under a second');
   assert.equal(config.trustProxy, false);
+  assert.equal(config.requestTimeoutMs, 15_000);
+  assert.equal(config.headersTimeoutMs, 10_000);
   assert.ok(Object.isFrozen(config));
 });
 
@@ -35,6 +37,9 @@ test('values from the environment', () => {
   assert.deepEqual(config.expiryWarningDays, [30, 3]);
   assert.equal(config.adminUsername, 'root');
   assert.equal(config.adminPassword, 'long enough');
+  const timeouts = loadConfig({ REQUEST_TIMEOUT_MS: '2000', HEADERS_TIMEOUT_MS: '500' });
+  assert.equal(timeouts.requestTimeoutMs, 2000);
+  assert.equal(timeouts.headersTimeoutMs, 500);
 });
 
 test('invalid values stop the start with a message naming the variable', () => {
@@ -50,6 +55,10 @@ test('invalid values stop the start with a message naming the variable', () => {
     [{ PAT_EXPIRY_WARNING_DAYS: '14,x' }, /PAT_EXPIRY_WARNING_DAYS/],
     [{ SEEN_AT_FLUSH_INTERVAL_MS: '5' }, /SEEN_AT_FLUSH_INTERVAL_MS/],
     [{ UNLEASH_DEFAULT_ADMIN_PASSWORD: 'short' }, /UNLEASH_DEFAULT_ADMIN_PASSWORD/],
+    [{ REQUEST_TIMEOUT_MS: '50' }, /REQUEST_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '1e4' }, /REQUEST_TIMEOUT_MS/],
+    [{ HEADERS_TIMEOUT_MS: '0' }, /HEADERS_TIMEOUT_MS/],
+    [{ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' }, /HEADERS_TIMEOUT_MS/],
   ];
   for (const [env, pattern] of cases) {
     assert.throws(

@@ -27,6 +27,10 @@ export interface Config {
   readonly authCacheMaxEntries: number;
   /** Fastify's trustProxy: false, true, or a list of proxy addresses/CIDRs. */
   readonly trustProxy: boolean | string;
+  /** Slow clients: the whole request must arrive within this, ... */
+  readonly requestTimeoutMs: number;
+  /** ... and its headers within this (at most requestTimeoutMs). */
+  readonly headersTimeoutMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -119,6 +123,14 @@ export function loadConfig(env: Env): Config {
   if (adminPassword !== undefined && adminPassword !== '' && adminPassword.length < 8) {
     throw new ConfigError('UNLEASH_DEFAULT_ADMIN_PASSWORD must be at least 8 characters long.');
   }
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 100, 600_000);
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    // Node refuses a headers timeout longer than the request timeout; say so by name.
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs}).`,
+    );
+  }
   return Object.freeze({
     port: integer(env, 'PORT', 4242, 0, 65535),
     host: present(env, 'HOST') ?? '0.0.0.0',
@@ -139,5 +151,7 @@ export function loadConfig(env: Env): Config {
     authCacheTtlMs: integer(env, 'AUTH_CACHE_TTL_MS', 900, 0, 60_000),
     authCacheMaxEntries: integer(env, 'AUTH_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000),
     trustProxy: trustProxy(env),
+    requestTimeoutMs,
+    headersTimeoutMs,
   });
 }

@@ -40,6 +40,31 @@ export function pgErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Connection-level failures: the database is away, not the statement at fault.
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08003',
+  '08006',
+]);
+
+/** Whether error says the database could not be reached or the connection was lost. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = pgErrorCode(error);
+  if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+    error.message,
+  );
+}
+
 // Channel names are identifiers, never user input; this guards against a future mistake.
 export function assertChannelName(channel: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`Bad channel name: ${channel}`);

@@ -40,6 +40,11 @@ export class PgDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // pg-pool listens for errors only on idle clients. A checked-out client whose connection
+    // dies between two queries of this transaction emits 'error' with no listener, which
+    // crashes the process; the failure reaches us anyway as the next query's rejection.
+    const ignoreError = () => {};
+    client.on('error', ignoreError);
     const tx: Queryable = {
       query: async <Row extends object>(sql: string, params: readonly SqlParam[] = []) =>
         (await client.query<Row>(sql, params as SqlParam[])).rows,
@@ -62,6 +67,8 @@ export class PgDb implements Db {
         client.release(true);
       }
       throw error;
+    } finally {
+      client.removeListener('error', ignoreError);
     }
   }
 

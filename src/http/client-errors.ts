@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { DEFAULT_HEADERS } from './security-headers.js';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -43,8 +44,12 @@ export function createClientErrorHandler(log: FastifyBaseLogger) {
     const { status, name, message } = classify(error.code);
     const body = JSON.stringify({ id: randomUUID(), name, message, details: [{ message }] });
     log.debug({ code: error.code, status }, 'client error');
+    // Written outside Fastify's hooks, so the default headers are added here.
+    const headers = Object.entries(DEFAULT_HEADERS)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
     );
   };
 }

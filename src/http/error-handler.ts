@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../db/db.js';
 import {
   ApiError,
   BadDataError,
@@ -8,28 +9,7 @@ import {
   notFoundPath,
   ServiceUnavailableError,
 } from './errors.js';
-
-// Connection-level failures: the database is away, not the request at fault.
-const DB_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  '57P01', // admin_shutdown
-  '57P03', // cannot_connect_now
-  '08000',
-  '08003',
-  '08006',
-]);
-
-function isDbUnavailable(error: Error & { code?: unknown }): boolean {
-  if (typeof error.code === 'string' && DB_UNAVAILABLE_CODES.has(error.code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
-    error.message,
-  );
-}
+import { DEFAULT_HEADERS } from './security-headers.js';
 
 /** Maps anything thrown while serving a request onto the catalogue. */
 export function toApiError(
@@ -50,7 +30,7 @@ export function toApiError(
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new BadDataError('The request body is not valid JSON.');
   }
-  if (isDbUnavailable(error)) return new ServiceUnavailableError();
+  if (isConnectionError(error)) return new ServiceUnavailableError();
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Framework-level rejections (bad content-length, forbidden prototype keys, ...).
@@ -84,10 +64,37 @@ function isAdminApiPath(path: string): boolean {
   return /^\/+api\/+admin(\/|$)/i.test(decoded);
 }
 
-export function registerErrorHandling(
-  app: FastifyInstance,
-  authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>,
-): void {
+type Authenticate = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * Errors the router raises before any route or hook runs: a malformed percent-escape in the
+ * path, or a path parameter over maxParamLength. Fastify would answer these itself, in its own
+ * shape, echoing the path. Under /api/admin a stranger still gets 401 first.
+ */
+export function createFrameworkErrorHandler(authenticate: () => Authenticate | undefined) {
+  return function frameworkErrors(
+    error: FastifyError,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const path = request.url.split('?')[0] ?? request.url;
+    const answer = async () => {
+      const check = authenticate();
+      if (check !== undefined && isAdminApiPath(path)) await check(request, reply);
+      return error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new BadDataError('A part of the path is longer than this API accepts.')
+        : new BadDataError('The path is not a valid URL: it has a malformed percent-escape.');
+    };
+    // The router's errors come before the onRequest hook that sets these.
+    reply.headers(DEFAULT_HEADERS);
+    answer().then(
+      (apiError) => sendError(reply, apiError),
+      (thrown: FastifyError) => sendError(reply, toApiError(thrown, request), thrown),
+    );
+  };
+}
+
+export function registerErrorHandling(app: FastifyInstance, authenticate: Authenticate): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     return sendError(reply, toApiError(error, request), error);
   });

@@ -152,8 +152,8 @@ export class InternalError extends ApiError {
 export class ServiceUnavailableError extends ApiError {
   override readonly name = 'ServiceUnavailableError';
   readonly statusCode = 503;
-  constructor() {
-    super('The database cannot be reached right now. Try again in a moment.');
+  constructor(message = 'The database cannot be reached right now. Try again in a moment.') {
+    super(message);
     this.headers['retry-after'] = '2';
   }
 }

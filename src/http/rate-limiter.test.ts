@@ -30,3 +30,19 @@ test('memory is bounded by maxKeys', () => {
   assert.equal(limiter.check('k0').allowed, true, 'the oldest keys were dropped');
   assert.equal(limiter.check('k99').allowed, false);
 });
+
+test('refund gives back a counted event in the current window only', () => {
+  let now = 0;
+  const limiter = new FixedWindowLimiter(1, 60_000, 10, () => now);
+  assert.equal(limiter.take('x').allowed, true);
+  assert.equal(limiter.check('x').allowed, false);
+  limiter.refund('x');
+  assert.equal(limiter.check('x').allowed, true, 'refunded');
+  limiter.refund('x');
+  limiter.hit('x');
+  assert.equal(limiter.check('x').allowed, false, 'a refund never goes below zero');
+  now = 60_000;
+  limiter.refund('x');
+  limiter.hit('x');
+  assert.equal(limiter.check('x').allowed, false, 'a refund does not reach into a new window');
+});

@@ -48,6 +48,12 @@ export class FixedWindowLimiter {
     this.#window(key).count++;
   }
 
+  /** Takes back one event counted by take(), if its window is still the current one. */
+  refund(key: string): void {
+    const window = this.#windows.get(key);
+    if (window && this.clock() - window.start < this.windowMs && window.count > 0) window.count--;
+  }
+
   /** Counts one event and says whether it was within the limit. */
   take(key: string): LimitDecision {
     const decision = this.check(key);

@@ -24,7 +24,19 @@ export function createBodyAjv(sharedSchemas: readonly SchemaObject[]): Ajv.defau
   return ajv;
 }
 
-function shown(value: unknown): string {
+// Values of these fields are never repeated back: an error body may end up in a proxy's log.
+const SECRET_FIELD = /password|secret|token/i;
+
+/**
+ * What was sent, for a message: scalars shown (truncated), containers only described, since
+ * stringifying a deeply nested body overflows the stack (a 500, found by the fuzzer).
+ */
+function shown(value: unknown, path = ''): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (SECRET_FIELD.test(path)) return `${kind} (not repeated here)`;
+  if (value !== null && typeof value === 'object') {
+    return Array.isArray(value) ? `an array of ${value.length} items` : 'an object';
+  }
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -44,12 +56,12 @@ export function describeAjvError(error: ErrorObject, part: string): ErrorDetail 
     case 'type':
       return {
         path: base,
-        message: `${where} must be of type ${String(error.params.type)}. You sent ${shown(error.data)}.`,
+        message: `${where} must be of type ${String(error.params.type)}. You sent ${shown(error.data, base)}.`,
       };
     case 'format':
       return {
         path: base,
-        message: `${where} must be a valid ${String(error.params.format)} (RFC 3339, with a time zone, e.g. 2030-01-31T12:00:00Z). You sent ${shown(error.data)}.`,
+        message: `${where} must be a valid ${String(error.params.format)} (RFC 3339, with a time zone, e.g. 2030-01-31T12:00:00Z). You sent ${shown(error.data, base)}.`,
       };
     default:
       return { path: base, message: `${where} ${error.message ?? 'is invalid'}.` };

@@ -1,22 +1,103 @@
-// After a full token lifecycle, no issued secret, password or session id is anywhere the
-// server keeps or writes: tables, events, log lines.
+// After a full token and password lifecycle, no issued secret, password or session id is
+// anywhere the server keeps or writes: tables, events (as stored and as served), log lines,
+// and every response body but the one that hands a secret to its owner.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
 import { json, PASSWORD, startHarness } from '../helpers/harness.js';
 
-test('no secret in any table, event or log line after a full lifecycle', async () => {
+test('no secret or password in any table, event, log line or other response after a full lifecycle', async () => {
   const h = await startHarness({ LOG_LEVEL: 'trace' });
   try {
     const user = await h.createUser('Admin');
     const cookie = await h.login(user.username as string);
+    // Every answer except a token's creation (which carries its secret to its owner) and a
+    // login's Set-Cookie header must be free of secrets: recorded here, checked at the end.
+    const answers: string[] = [];
+    const record = (response: LightMyRequestResponse) => {
+      answers.push(`${response.statusCode} ${response.body}`);
+      return response;
+    };
+    const passwords = {
+      created: 'Created-by-admin 1!',
+      setByAdmin: 'Set-by-admin pw 2!',
+      ownChange: 'Own-change pw 3!',
+      refusedByPolicy: 'weakpassword',
+      wrongType: 'Sent as an array 4!',
+      // Sent as a number, the wrong type: a message that repeats what was sent would show it.
+      numeric: '31415926535897',
+    };
+    // A user created with a password; an admin setting it; the user changing their own.
+    const created = json<{ id: number; username: string }>(
+      record(
+        await h.request({
+          method: 'POST',
+          url: '/api/admin/user-admin',
+          auth: { cookie },
+          body: { username: 'leak-check', password: passwords.created, rootRole: 'Editor' },
+        }),
+      ),
+    );
+    record(
+      await h.request({
+        method: 'POST',
+        url: `/api/admin/user-admin/${created.id}/change-password`,
+        auth: { cookie },
+        body: { password: passwords.setByAdmin },
+      }),
+    );
+    const theirCookie = await h.login('leak-check', passwords.setByAdmin);
+    assert.equal(
+      record(
+        await h.request({
+          method: 'POST',
+          url: '/api/admin/user/change-password',
+          auth: { cookie: theirCookie },
+          body: { password: passwords.ownChange, confirmPassword: passwords.ownChange },
+        }),
+      ).statusCode,
+      200,
+    );
+    // Refusals must not repeat what was sent.
+    for (const body of [
+      { password: passwords.refusedByPolicy, confirmPassword: passwords.refusedByPolicy },
+      { password: [passwords.wrongType], confirmPassword: passwords.wrongType },
+      { password: Number(passwords.numeric), confirmPassword: passwords.numeric },
+      { password: passwords.ownChange, confirmPassword: `${passwords.ownChange}x` },
+    ]) {
+      const refused = record(
+        await h.request({
+          method: 'POST',
+          url: '/api/admin/user/change-password',
+          auth: { cookie: theirCookie },
+          body,
+        }),
+      );
+      assert.equal(refused.statusCode, 400, refused.body);
+    }
+    record(
+      await h.request({
+        method: 'POST',
+        url: '/auth/simple/login',
+        body: { username: 'leak-check', password: [passwords.wrongType] },
+      }),
+    );
+    record(
+      await h.request({
+        method: 'POST',
+        url: '/api/admin/user-admin',
+        auth: { cookie },
+        body: { username: 'leak-check-2', password: { nested: passwords.wrongType }, rootRole: 1 },
+      }),
+    );
     const secrets: string[] = [];
     for (let i = 0; i < 3; i++)
       secrets.push(json<{ secret: string }>(await h.createPat({ cookie })).secret);
     // Use each token, by both header forms; fail once with a wrong one; list; delete one.
     for (const secret of secrets) {
       assert.equal(
-        (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } }))
+        record(await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } }))
           .statusCode,
         200,
       );
@@ -31,12 +112,16 @@ test('no secret in any table, event or log line after a full lifecycle', async (
         200,
       );
     }
-    await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: `${secrets[0]}x` } });
-    await h.request({
-      method: 'POST',
-      url: '/auth/simple/login',
-      body: { username: user.username, password: `${PASSWORD}!` },
-    });
+    record(
+      await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: `${secrets[0]}x` } }),
+    );
+    record(
+      await h.request({
+        method: 'POST',
+        url: '/auth/simple/login',
+        body: { username: user.username, password: `${PASSWORD}!` },
+      }),
+    );
     const list = json<{ pats: { id: number }[] }>(
       await h.request({ method: 'GET', url: '/api/admin/user/tokens', auth: { cookie } }),
     );
@@ -45,6 +130,14 @@ test('no secret in any table, event or log line after a full lifecycle', async (
       url: `/api/admin/user/tokens/${list.pats[0]?.id}`,
       auth: { token: secrets[1] as string },
     });
+    const events = record(
+      await h.request({ method: 'GET', url: '/api/admin/events?limit=1000', auth: { cookie } }),
+    );
+    assert.equal(events.statusCode, 200);
+    for (const type of ['user-created', 'user-password-changed', 'pat-created', 'pat-deleted']) {
+      assert.ok(events.body.includes(`"${type}"`), `the served events include ${type}`);
+    }
+    record(await h.request({ method: 'GET', url: '/api/admin/user-admin', auth: { cookie } }));
     await h.request({ method: 'POST', url: '/logout', auth: { cookie } });
     await h.services.seenAt.flush();
 
@@ -59,11 +152,20 @@ test('no secret in any table, event or log line after a full lifecycle', async (
     }
     const logs = h.logLines.join('\n');
     assert.ok(logs.length > 0, 'something was logged');
-    const sessionId = cookie.split('=')[1] as string;
-    const forbidden = [...secrets, ...secrets.map((s) => s.slice(-43)), PASSWORD, sessionId];
+    const sessionIds = [cookie, theirCookie].map((c) => c.split('=')[1] as string);
+    const forbidden = [
+      ...secrets,
+      ...secrets.map((s) => s.slice(-43)),
+      PASSWORD,
+      ...Object.values(passwords),
+      ...sessionIds,
+    ];
+    const served = answers.join('\n');
+    assert.ok(answers.length >= 15 && served.includes('BadDataError'), 'refusals were recorded');
     for (const value of forbidden) {
       assert.ok(!dump.includes(value), `database holds ${value.slice(0, 12)}...`);
       assert.ok(!logs.includes(value), `log holds ${value.slice(0, 12)}...`);
+      assert.ok(!served.includes(value), `a response holds ${value.slice(0, 12)}...`);
     }
   } finally {
     await h.close();

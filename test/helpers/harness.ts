@@ -19,8 +19,14 @@ import { createLogger } from '../../src/logger.js';
 export const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 export const dbKind = databaseUrl ? 'postgres' : 'pglite';
 
-/** A database of its own: a fresh schema on PostgreSQL, a fresh in-memory PGlite. */
-export async function openTestDb(): Promise<{ db: Db; schema: string; drop: () => Promise<void> }> {
+/**
+ * A database of its own: a fresh schema on PostgreSQL, a fresh in-memory PGlite.
+ * connectVia: the URL the returned Db connects through (e.g. a cuttable proxy); the schema is
+ * still created and dropped over DATABASE_URL itself.
+ */
+export async function openTestDb(
+  connectVia?: string,
+): Promise<{ db: Db; schema: string; drop: () => Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   if (databaseUrl === undefined) {
     const db = await PgliteDb.open(undefined);
@@ -29,7 +35,10 @@ export async function openTestDb(): Promise<{ db: Db; schema: string; drop: () =
   const admin = new PgDb({ connectionString: databaseUrl, max: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.close();
-  const db = new PgDb({ connectionString: databaseUrl, options: `-c search_path=${schema}` });
+  const db = new PgDb({
+    connectionString: connectVia ?? databaseUrl,
+    options: `-c search_path=${schema}`,
+  });
   return {
     db,
     schema,
@@ -56,6 +65,8 @@ export interface Harness {
   app: FastifyInstance;
   db: Db;
   config: Config;
+  /** The test's own schema on PostgreSQL ('public' on PGlite). */
+  schema: string;
   services: Services;
   logLines: string[];
   close(): Promise<void>;
@@ -88,11 +99,19 @@ export function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** See openTestDb: the app's database connection goes through this URL. */
+  connectVia?: string;
+}
+
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   // Tests log in far more than 10 times a minute from one address; the login limit itself
   // is tested with its default in test/api/admin/user-admin.test.ts.
   const config = loadConfig({ LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', ...env });
-  const { db, drop } = await openTestDb();
+  const { db, schema, drop } = await openTestDb(options.connectVia);
   await migrate(db);
   const logLines: string[] = [];
   const logger = createLogger(
@@ -148,6 +167,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     app,
     db,
     config,
+    schema,
     services,
     logLines,
     request,

@@ -30,19 +30,30 @@ export class PatAuthenticator {
   async authenticate(token: string, clientKey: string): Promise<PatIdentity | undefined> {
     const selector = selectorOf(token);
     let credential = selector === undefined ? undefined : this.cache.get(selector);
+    // Whether this attempt was counted against the address in advance (see below).
+    let counted = false;
     if (!credential) {
       // Only a cache miss can cost the database anything, so only a miss is refused to a
       // client that has failed too often; a valid cached token from the same address works.
-      const gate = this.failures.check(clientKey);
+      // The attempt counts as a failure before the lookup, not after: a flood sent all at
+      // once would otherwise pass the check together and reach the database every one.
+      const gate = this.failures.take(clientKey);
       if (!gate.allowed) {
         throw new TooManyRequestsError(
           'Too many failed authentication attempts from your address. Wait before trying again.',
           gate.retryAfterSeconds,
         );
       }
+      counted = true;
       if (selector !== undefined) {
         const generation = this.cache.generation;
-        credential = await this.store.findCredential(selector);
+        try {
+          credential = await this.store.findCredential(selector);
+        } catch (error) {
+          // The database failed, not the client.
+          this.failures.refund(clientKey);
+          throw error;
+        }
         if (credential) this.cache.set(selector, credential, generation);
       }
     }
@@ -52,9 +63,10 @@ export class PatAuthenticator {
       !verifierMatches(token, credential.verifier) ||
       credential.expiresAt.getTime() <= now.getTime()
     ) {
-      this.failures.hit(clientKey);
+      if (!counted) this.failures.hit(clientKey);
       return undefined;
     }
+    if (counted) this.failures.refund(clientKey);
     this.seenAt.record(credential.tokenId, now);
     return { tokenId: credential.tokenId, user: credential.user };
   }

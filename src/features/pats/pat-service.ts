@@ -1,4 +1,4 @@
-import type { Db } from '../../db/db.js';
+import { type Db, isConnectionError } from '../../db/db.js';
 import {
   BadDataError,
   NameExistsError,
@@ -9,9 +9,10 @@ import {
 import type { Actor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import { expiryWarning } from './expiry-warning.js';
-import { type PatJson, patEventData, toPatJson } from './pat.js';
+import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
 import type { PatStore } from './pat-store.js';
 import { issueToken } from './token.js';
+import type { UnacknowledgedPats } from './unacknowledged-pats.js';
 
 export interface PatRules {
   limit: number;
@@ -31,6 +32,7 @@ export class PatService {
     private readonly audit: AuditLog,
     private readonly rules: PatRules,
     private readonly revocations: RevocationBus,
+    private readonly unacknowledged: UnacknowledgedPats,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -78,26 +80,33 @@ export class PatService {
       throw new BadDataError('The expiry date should be in future.');
 
     const token = issueToken();
-    const pat = await this.db.transaction(async (tx) => {
-      if (!(await this.store.lockOwner(tx, actor.user.id))) throw new UnauthorizedError();
-      if ((await this.store.countUnexpired(tx, actor.user.id, now)) >= this.rules.limit) {
-        throw new OperationDeniedError(
-          `Too many PATs (${this.rules.limit}) already exist for this user.`,
-        );
-      }
-      const duplicate = new NameExistsError('PAT description already exists.');
-      if (await this.store.descriptionTaken(tx, actor.user.id, description)) throw duplicate;
-      const created = await this.store.insert(tx, {
-        userId: actor.user.id,
-        description,
-        selector: token.selector,
-        verifier: token.verifier,
-        expiresAt,
+    let pat: Pat;
+    try {
+      pat = await this.db.transaction(async (tx) => {
+        if (!(await this.store.lockOwner(tx, actor.user.id))) throw new UnauthorizedError();
+        if ((await this.store.countUnexpired(tx, actor.user.id, now)) >= this.rules.limit) {
+          throw new OperationDeniedError(
+            `Too many PATs (${this.rules.limit}) already exist for this user.`,
+          );
+        }
+        const duplicate = new NameExistsError('PAT description already exists.');
+        if (await this.store.descriptionTaken(tx, actor.user.id, description)) throw duplicate;
+        const created = await this.store.insert(tx, {
+          userId: actor.user.id,
+          description,
+          selector: token.selector,
+          verifier: token.verifier,
+          expiresAt,
+        });
+        if (!created) throw duplicate;
+        await this.audit.record('pat-created', actor, patEventData(created), tx);
+        return created;
       });
-      if (!created) throw duplicate;
-      await this.audit.record('pat-created', actor, patEventData(created), tx);
-      return created;
-    });
+    } catch (error) {
+      // The connection died: the COMMIT may have gone through without our hearing it.
+      if (isConnectionError(error)) this.unacknowledged.add(token.selector, actor);
+      throw error;
+    }
     return { ...toPatJson(pat), secret: token.secret };
   }
 

@@ -109,6 +109,15 @@ export class PatStore {
     return row && { pat: rowToPat(row), selector: row.selector };
   }
 
+  /** Deletes the token with this selector, whoever owns it; returns what was deleted. */
+  async deleteBySelector(tx: Queryable, selector: string): Promise<Pat | undefined> {
+    const [row] = await tx.query<PatRow>(
+      `DELETE FROM personal_access_tokens WHERE selector = $1 RETURNING ${PAT_COLUMNS}`,
+      [selector],
+    );
+    return row && rowToPat(row);
+  }
+
   async findCredential(selector: string): Promise<PatCredential | undefined> {
     const [row] = await this.db.query<
       UserRow & { pat_id: number; verifier: string; expires_at: Date }

@@ -1,0 +1,153 @@
+// Ids at and past the integer limits on every route that takes one, and paths the router
+// itself rejects: each answer is a 4xx in the contract's shape, never a 500 or Fastify's own
+// body; under /api/admin a stranger gets 401 before anything else.
+
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { after, before, describe, test } from 'node:test';
+import { type Harness, json, startHarness, type TestUser } from '../helpers/harness.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let h: Harness;
+let admin: TestUser;
+before(async () => {
+  h = await startHarness();
+  admin = await h.quickSignedIn('Admin');
+});
+after(() => h.close());
+
+function assertError(response: LightMyRequestResponse, status: number, name: string) {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8/);
+  assert.equal(response.headers['x-content-type-options'], 'nosniff');
+  assert.equal(response.headers['cache-control'], 'no-store');
+  const body = json<{ id: string; name: string; message: string; details: { message: string }[] }>(
+    response,
+  );
+  assert.match(body.id, UUID);
+  assert.equal(body.name, name);
+  assert.ok(body.details.length > 0 && body.details.every((d) => typeof d.message === 'string'));
+  return body;
+}
+
+// Past int4 (the id columns), past int8, past a double's exact range, and digits that are
+// digits only to unicode.
+const PAST_LIMITS = [
+  '2147483648',
+  '-2147483648',
+  '4294967296',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '18446744073709551616',
+  '9007199254740993',
+  '1' + '0'.repeat(400),
+  encodeURIComponent('١٢٣'),
+  encodeURIComponent('１２'),
+  encodeURIComponent('٣'),
+];
+
+const ID_ROUTES: {
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST';
+  url: (id: string) => string;
+  body?: unknown;
+}[] = [
+  { method: 'DELETE', url: (id) => `/api/admin/user/tokens/${id}` },
+  { method: 'GET', url: (id) => `/api/admin/user-admin/${id}` },
+  { method: 'PUT', url: (id) => `/api/admin/user-admin/${id}`, body: { name: 'x' } },
+  { method: 'DELETE', url: (id) => `/api/admin/user-admin/${id}` },
+  {
+    method: 'POST',
+    url: (id) => `/api/admin/user-admin/${id}/change-password`,
+    body: { password: 'A-long-enough-Passw0rd!' },
+  },
+];
+
+describe('ids at and past the integer limits', () => {
+  for (const route of ID_ROUTES) {
+    test(`${route.method} ${route.url(':id')}: past the limits is 400 on /params/id`, async () => {
+      for (const id of PAST_LIMITS) {
+        const response = await h.request({
+          method: route.method,
+          url: route.url(id),
+          auth: { cookie: admin.cookie },
+          ...(route.body !== undefined && { body: route.body }),
+        });
+        const body = assertError(response, 400, 'BadDataError');
+        assert.equal(
+          body.details[0] && 'path' in body.details[0] && body.details[0].path,
+          '/params/id',
+          id,
+        );
+      }
+    });
+
+    test(`${route.method} ${route.url(':id')}: the largest int4 is a well-formed id of nothing`, async () => {
+      const response = await h.request({
+        method: route.method,
+        url: route.url('2147483647'),
+        auth: { cookie: admin.cookie },
+        ...(route.body !== undefined && { body: route.body }),
+      });
+      // Deleting a token is idempotent (200); a user that does not exist is 404.
+      if (route.url('x').startsWith('/api/admin/user/tokens'))
+        assert.equal(response.statusCode, 200);
+      else assertError(response, 404, 'NotFoundError');
+    });
+  }
+
+  test('events paging at and past its limits never fails the request', async () => {
+    for (const query of [
+      'limit=2147483648&offset=9223372036854775808',
+      'limit=0',
+      'offset=999999999',
+      'limit=1000',
+    ]) {
+      const response = await h.request({
+        method: 'GET',
+        url: `/api/admin/events?${query}`,
+        auth: { cookie: admin.cookie },
+      });
+      assert.equal(response.statusCode < 500, true, `${query}: ${response.statusCode}`);
+      if (response.statusCode >= 400) assertError(response, 400, 'BadDataError');
+    }
+  });
+});
+
+describe('paths the router rejects (regression: Fastify answered these in its own shape)', () => {
+  const MALFORMED = ['/api/admin/user/tokens/%E0%A4%A', '/api/admin/%%32fuser', '/api/admin/user%'];
+
+  test('a malformed percent-escape under /api/admin: 401 for a stranger, 400 for a user', async () => {
+    for (const url of MALFORMED) {
+      assertError(await h.request({ method: 'GET', url }), 401, 'AuthenticationRequired');
+      assertError(
+        await h.request({ method: 'GET', url, auth: { token: 'garbage' } }),
+        401,
+        'UnauthorizedError',
+      );
+      const body = assertError(
+        await h.request({ method: 'GET', url, auth: { cookie: admin.cookie } }),
+        400,
+        'BadDataError',
+      );
+      assert.ok(!body.message.includes(url), 'the path is not echoed');
+    }
+  });
+
+  test('a malformed percent-escape elsewhere: 400 in the error shape', async () => {
+    for (const url of ['/%zz', '/health%', '/auth/simple/login%']) {
+      assertError(await h.request({ method: 'GET', url }), 400, 'BadDataError');
+    }
+  });
+
+  test('a path parameter over the router limit: 400 in the error shape, 401 first for a stranger', async () => {
+    const url = `/api/admin/user/tokens/${'1'.repeat(600)}`;
+    assertError(await h.request({ method: 'DELETE', url }), 401, 'AuthenticationRequired');
+    assertError(
+      await h.request({ method: 'DELETE', url, auth: { cookie: admin.cookie } }),
+      400,
+      'BadDataError',
+    );
+  });
+});
