@@ -5,12 +5,15 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { after, before, test } from 'node:test';
 import { routesOf } from '../fuzz/http-fuzz.js';
+import { ensureWebBuild } from '../helpers/browser.js';
 import { type Harness, inDays, json, startHarness, type TestUser } from '../helpers/harness.js';
 
 let h: Harness;
 let admin: TestUser;
 let secret: string;
 before(async () => {
+  // The page's own policy is only on the page: build it if this run has not yet.
+  ensureWebBuild();
   h = await startHarness();
   admin = await h.signedIn('Admin');
   secret = json<{ secret: string }>(await h.createPat({ cookie: admin.cookie })).secret;
