@@ -91,10 +91,19 @@ describe('web page: personal API tokens', { skip: browserSkipReason() }, () => {
     await createButton.click();
     const dialog = page.getByRole('dialog', { name: 'Create a personal API token' });
     await dialog.waitFor();
-    assert.equal(await page.evaluate('document.activeElement.id'), 'token-description');
+    await page.waitForFunction("document.activeElement?.id === 'token-description'", undefined, {
+      timeout: 5000,
+    });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate('document.activeElement.textContent'), 'Create token');
+    // Focus returns once the dialog's close has run; wait for it (bounded) rather than race it.
+    await page.waitForFunction(
+      "document.activeElement?.textContent === 'Create token'",
+      undefined,
+      {
+        timeout: 5000,
+      },
+    );
 
     await createButton.click();
     await dialog.getByLabel('Description').fill('CI deploy job');
