@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   type BrowserHarness,
   browserSkipReason,
+  focusMovesTo,
   openPage,
   screenshot,
   signIn,
@@ -91,19 +92,11 @@ describe('web page: personal API tokens', { skip: browserSkipReason() }, () => {
     await createButton.click();
     const dialog = page.getByRole('dialog', { name: 'Create a personal API token' });
     await dialog.waitFor();
-    await page.waitForFunction("document.activeElement?.id === 'token-description'", undefined, {
-      timeout: 5000,
-    });
+    await focusMovesTo(page, 'document.activeElement?.id', 'token-description');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // Focus returns once the dialog's close has run; wait for it (bounded) rather than race it.
-    await page.waitForFunction(
-      "document.activeElement?.textContent === 'Create token'",
-      undefined,
-      {
-        timeout: 5000,
-      },
-    );
+    await focusMovesTo(page, 'document.activeElement?.textContent', 'Create token');
 
     await createButton.click();
     await dialog.getByLabel('Description').fill('CI deploy job');

@@ -121,6 +121,26 @@ export async function signIn(page: Page, username: string, password: string): Pr
  * Waits until `content` shows or the page shows an error, and fails at once with the error's
  * text in the latter case, rather than after a timeout with nothing to go on.
  */
+/**
+ * Waits, bounded, until the page expression equals the expected value, e.g. where focus has
+ * moved. Polled with evaluate: the page's CSP forbids the string eval of waitForFunction.
+ */
+export async function focusMovesTo(
+  page: Page,
+  expression: string,
+  expected: string,
+): Promise<void> {
+  let actual: unknown;
+  for (let i = 0; i < 50; i++) {
+    actual = await page.evaluate(expression);
+    if (actual === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `${expression} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+  );
+}
+
 export async function loaded(page: Page, content: Locator): Promise<void> {
   const alert = page.getByRole('alert');
   await content.or(alert).first().waitFor();
