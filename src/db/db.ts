@@ -29,7 +29,6 @@ export interface Db extends Queryable {
 /** PostgreSQL error codes the stores translate into domain outcomes. */
 export const PgCode = {
   uniqueViolation: '23505',
-  foreignKeyViolation: '23503',
 } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {

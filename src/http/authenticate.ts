@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../features/events/audit.js';
 import type { PatAuthenticator } from '../features/pats/pat-authenticator.js';
 import { tokenFromAuthorization } from '../features/pats/token.js';
 import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
@@ -21,6 +22,11 @@ export function principalOf(request: FastifyRequest): Principal {
   // The admin scope's onRequest hook guarantees it; reaching here without one is a bug.
   if (!request.principal) throw new Error('route reached without authentication');
   return request.principal;
+}
+
+/** Who is acting, and from where: what audit events record. */
+export function actorOf(request: FastifyRequest): Actor {
+  return { user: principalOf(request).user, ip: request.ip };
 }
 
 export function requireAdmin(request: FastifyRequest): Principal {

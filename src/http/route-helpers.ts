@@ -19,7 +19,3 @@ export function allowRoute(app: FastifyInstance, url: string, methods: readonly 
 export async function requireJsonContentType(request: FastifyRequest): Promise<void> {
   if (request.headers['content-type'] === undefined) throw new ContentTypeError(undefined);
 }
-
-export function clientIp(request: FastifyRequest): string {
-  return request.ip;
-}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../http/authenticate.js';
+import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { allowRoute, clientIp, requireJsonContentType } from '../../http/route-helpers.js';
+import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { patIdParamsSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService } from './pat-service.js';
 
@@ -60,11 +60,10 @@ export function patRoutes(service: PatService) {
         },
       },
       async (request, reply) => {
-        const principal = principalOf(request);
-        const created = await service.create(
-          { user: principal.user, ip: clientIp(request) },
-          { description: request.body.description, expiresAt: request.body.expiresAt },
-        );
+        const created = await service.create(actorOf(request), {
+          description: request.body.description,
+          expiresAt: request.body.expiresAt,
+        });
         reply.header('location', `/api/admin/user/tokens/${created.id}`);
         reply.header('cache-control', 'no-store');
         return reply.code(201).send(created);
@@ -88,8 +87,7 @@ export function patRoutes(service: PatService) {
         },
       },
       async (request, reply) => {
-        const principal = principalOf(request);
-        await service.delete({ user: principal.user, ip: clientIp(request) }, request.params.id);
+        await service.delete(actorOf(request), request.params.id);
         return reply.code(200).send();
       },
     );

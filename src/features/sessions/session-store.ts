@@ -44,10 +44,6 @@ export class SessionStore {
     await this.db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
   }
 
-  async deleteExpired(now: Date): Promise<void> {
-    await this.db.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
-  }
-
   /** Ends all of a user's sessions, except the one given (the caller's own). */
   async deleteForUser(tx: Queryable, userId: number, exceptIdHash?: string): Promise<void> {
     await tx.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [

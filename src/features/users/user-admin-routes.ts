@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf, requireAdmin } from '../../http/authenticate.js';
+import { actorOf, requireAdmin } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
@@ -40,10 +40,6 @@ interface UpdateBody {
 
 function toRole(value: RootRole | number): RootRole {
   return typeof value === 'number' ? (roleFromId(value) as RootRole) : value;
-}
-
-function actorOf(request: Parameters<typeof principalOf>[0]) {
-  return { user: principalOf(request).user, ip: request.ip };
 }
 
 export function userAdminRoutes(users: UserService) {

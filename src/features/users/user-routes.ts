@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../http/authenticate.js';
+import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { BadDataError } from '../../http/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
@@ -82,7 +82,7 @@ export function userRoutes(users: UserService) {
         }
         const keep = principal.via === 'session' ? principal.sessionIdHash : undefined;
         await users.changePassword(
-          { user: principal.user, ip: request.ip },
+          actorOf(request),
           principal.user.id,
           request.body.password,
           keep,
