@@ -78,3 +78,14 @@ test('a fill that began before an eviction is not stored', () => {
   cache.set('a', credential(1, 1), cache.generation);
   assert.ok(cache.get('a'));
 });
+
+// Issue 9: a read that began while LISTEN was down could be cached once it came back up,
+// although a revocation announced in that window was never heard.
+test('a fill that began while disabled is dropped after re-enabling', () => {
+  const cache = new CredentialCache(10, 60_000);
+  cache.setEnabled(false);
+  const generation = cache.generation; // the read starts during the outage
+  cache.setEnabled(true);
+  cache.set('a', credential(1, 1), generation);
+  assert.equal(cache.get('a'), undefined);
+});
