@@ -70,8 +70,10 @@ export function requireAdmin(request: FastifyRequest): Principal {
 export function createAuthenticate(sessions: SessionService, pats: PatAuthenticator) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const sessionId = request.cookies[SESSION_COOKIE];
+    const header = request.headers.authorization;
+    const hasToken = header !== undefined && header.trim() !== '';
     if (sessionId) {
-      const session = await sessions.resolve(sessionId, request.ip);
+      const session = await sessions.resolve(sessionId, request.ip, hasToken);
       if (session) {
         assertNotCrossSiteWrite(request);
         if (session.extendedTo) {
@@ -85,8 +87,7 @@ export function createAuthenticate(sessions: SessionService, pats: PatAuthentica
         return;
       }
     }
-    const header = request.headers.authorization;
-    if (header === undefined || header.trim() === '') throw new AuthenticationRequired();
+    if (!hasToken) throw new AuthenticationRequired();
     const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
     if (!identity) throw new UnauthorizedError();
     request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };

@@ -52,33 +52,57 @@ export class SessionService {
     return { id, expiresAt };
   }
 
-  /** clientKey: who to count a miss against (the client IP). */
-  async resolve(id: string, clientKey: string): Promise<ResolvedSession | undefined> {
+  /**
+   * clientKey: who to count a miss against (the client IP). tokenFollows: the request also
+   * carries an Authorization header, which decides when the cookie is dead: a stale cookie
+   * sent along with a valid token (a browser tool, a curl cookie jar) must not spend the
+   * budget, and a spent budget only skips the cookie's lookup instead of refusing the request.
+   */
+  async resolve(
+    id: string,
+    clientKey: string,
+    tokenFollows = false,
+  ): Promise<ResolvedSession | undefined> {
     // Anything that is not the shape we issue cannot be a session: skip the database.
     if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
     const idHash = hashSessionId(id);
     // As for tokens: a session that was live a moment ago is looked up however often its
-    // address has failed; any other lookup is counted first and refunded when it succeeds.
+    // address has failed; any other lookup is counted first (so a concurrent flood cannot
+    // outrun the budget) and refunded when it succeeds.
     const vouched = this.recent.recall(idHash) !== undefined;
     if (!vouched) {
       const gate = this.failures.take(clientKey);
-      if (!gate.allowed) throw tooManyFailedAttempts(gate.retryAfterSeconds);
+      if (!gate.allowed) {
+        if (tokenFollows) return undefined;
+        throw tooManyFailedAttempts(gate.retryAfterSeconds);
+      }
     }
-    const now = this.clock();
-    let found: { user: User; expiresAt: Date } | undefined;
-    try {
-      found = await this.store.findUser(idHash, now);
-    } catch (error) {
-      if (!vouched) this.failures.refund(clientKey);
-      throw error;
-    }
+    const found = await this.#lookup(idHash, clientKey, vouched);
     if (!found) {
-      if (vouched) this.failures.hit(clientKey);
+      if (tokenFollows) {
+        if (!vouched) this.failures.refund(clientKey);
+      } else if (vouched) {
+        this.failures.hit(clientKey);
+      }
       this.recent.forget(idHash);
       return undefined;
     }
     if (!vouched) this.failures.refund(clientKey);
     this.recent.remember(idHash, '');
+    return this.#slide(found, idHash);
+  }
+
+  async #lookup(idHash: string, clientKey: string, vouched: boolean) {
+    try {
+      return await this.store.findUser(idHash, this.clock());
+    } catch (error) {
+      if (!vouched) this.failures.refund(clientKey); // the database failed, not the client
+      throw error;
+    }
+  }
+
+  async #slide(found: { user: User; expiresAt: Date }, idHash: string): Promise<ResolvedSession> {
+    const now = this.clock();
     const fullExpiry = now.getTime() + this.rules.ttlMs;
     if (fullExpiry - found.expiresAt.getTime() < EXTEND_EVERY_MS)
       return { user: found.user, idHash };

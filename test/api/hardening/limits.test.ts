@@ -189,3 +189,29 @@ test('a wrong secret for a real selector is never cached: only verified credenti
     await h.close();
   }
 });
+
+test('a stale session cookie sent along with a valid token spends nothing and never gets 429', async () => {
+  const h = await startHarness({ AUTH_FAILURE_LIMIT_PER_MINUTE: '3' });
+  try {
+    const { cookie } = await h.quickSignedIn();
+    const { secret } = json<{ secret: string }>(await h.createPat({ cookie }));
+    const stale = `unleash-session=${randomBytes(32).toString('base64url')}`;
+    const both = () =>
+      h.request({
+        method: 'GET',
+        url: '/api/admin/user',
+        headers: { cookie: stale, authorization: secret },
+      });
+    for (let i = 0; i < 10; i++) assert.equal((await both()).statusCode, 200);
+    // The budget is untouched: the full allowance of failures is still there...
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await h.request(me({ token: bogusToken(i) }))).statusCode, 401);
+    }
+    assertTooMany(await h.request(me({ token: bogusToken(9) })));
+    // ...and once it is spent, the stale cookie is skipped, not refused: the token decides.
+    assert.equal((await both()).statusCode, 200);
+    assertTooMany(await h.request(me({ cookie: stale })));
+  } finally {
+    await h.close();
+  }
+});
