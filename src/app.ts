@@ -4,6 +4,7 @@ import { createServices, type Services } from './composition.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { eventRoutes } from './features/events/event-routes.js';
+import { leakRoutes } from './features/pats/leak-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
 import { loginRoutes } from './features/sessions/login-routes.js';
@@ -131,6 +132,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await registerOpenApi(app, VERSION);
   app.get('/health', { schema: { hide: true } }, async () => ({ health: 'GOOD' }));
   await app.register(loginRoutes(services.login, services.sessions, services.loginAttempts));
+  await app.register(leakRoutes(services.leakedTokens, services.leakReports));
   await registerWebUi(app);
 
   // Everything under /api/admin needs credentials. Routes get them from this scope's hook;

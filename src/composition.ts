@@ -7,6 +7,7 @@ import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
+import { LeakedTokens } from './features/pats/leaked-tokens.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
 import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
@@ -81,6 +82,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     unacknowledged: unacknowledgedPats,
     credentials,
   });
+  const leakedTokens = new LeakedTokens({ db, store: patStore, audit, revocations });
+  const leakReports = new FixedWindowLimiter(config.leakReportRateLimitPerMinute, MINUTE_MS);
   const sessions = new SessionService(
     sessionStore,
     { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
@@ -116,6 +119,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     unacknowledgedPats,
     patAuthenticator,
     patService,
+    leakedTokens,
+    leakReports,
     sessions,
     login,
     loginAttempts,

@@ -32,6 +32,8 @@ export interface Config {
   readonly passwordHashQueueMax: number;
   /** Password changes one user may make per minute (their own or, as Admin, others'). */
   readonly passwordChangeRateLimitPerMinute: number;
+  /** Leak reports (POST /api/public/tokens/revoke) per client address per minute. */
+  readonly leakReportRateLimitPerMinute: number;
   /** Audit events older than this many days are deleted; 0 keeps them forever. */
   readonly eventsRetentionDays: number;
   /** Slow clients: the whole request must arrive within this, ... */
@@ -164,6 +166,13 @@ export function loadConfig(env: Env): Config {
       env,
       'PASSWORD_CHANGE_RATE_LIMIT_PER_MINUTE',
       5,
+      1,
+      1_000_000,
+    ),
+    leakReportRateLimitPerMinute: integer(
+      env,
+      'LEAK_REPORT_RATE_LIMIT_PER_MINUTE',
+      30,
       1,
       1_000_000,
     ),

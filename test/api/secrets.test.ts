@@ -130,11 +130,38 @@ test('no secret or password in any table, event, log line or other response afte
       url: `/api/admin/user/tokens/${list.pats[0]?.id}`,
       auth: { token: secrets[1] as string },
     });
+    // The calling token's own entry, and a leak report of the last token (and garbage).
+    assert.equal(
+      record(
+        await h.request({
+          method: 'GET',
+          url: '/api/admin/user/tokens/self',
+          auth: { token: secrets[2] as string },
+        }),
+      ).statusCode,
+      200,
+    );
+    assert.equal(
+      record(
+        await h.request({
+          method: 'POST',
+          url: '/api/public/tokens/revoke',
+          body: { tokens: [secrets[2], `${secrets[2]}x`, 'not a token'] },
+        }),
+      ).statusCode,
+      202,
+    );
     const events = record(
       await h.request({ method: 'GET', url: '/api/admin/events?limit=1000', auth: { cookie } }),
     );
     assert.equal(events.statusCode, 200);
-    for (const type of ['user-created', 'user-password-changed', 'pat-created', 'pat-deleted']) {
+    for (const type of [
+      'user-created',
+      'user-password-changed',
+      'pat-created',
+      'pat-deleted',
+      'pat-leaked',
+    ]) {
       assert.ok(events.body.includes(`"${type}"`), `the served events include ${type}`);
     }
     record(await h.request({ method: 'GET', url: '/api/admin/user-admin', auth: { cookie } }));

@@ -21,6 +21,12 @@ export function actorName(user: User): string {
   return user.username ?? user.email ?? `user:${user.id}`;
 }
 
+/** An event no signed-in user caused: a leak report, a background job. */
+export interface SystemActor {
+  createdBy: string;
+  ip: string | null;
+}
+
 /** Writes audit events; callers pass data built by a whitelist function, never a raw row. */
 export class AuditLog {
   constructor(private readonly events: EventStore) {}
@@ -34,6 +40,13 @@ export class AuditLog {
         ip: actor.ip,
         data,
       },
+      tx,
+    );
+  }
+
+  recordSystem(type: string, actor: SystemActor, data: EventData, tx?: Queryable): Promise<void> {
+    return this.events.insert(
+      { type, createdBy: actor.createdBy, createdByUserId: null, ip: actor.ip, data },
       tx,
     );
   }

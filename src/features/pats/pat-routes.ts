@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
+import { NotFoundError } from '../../http/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { patIdParamsSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService } from './pat-service.js';
@@ -70,6 +71,58 @@ export function patRoutes(service: PatService) {
       },
     );
 
+    // The calling token itself: a CI job can learn which token it runs with, and revoke it
+    // when it is done, without knowing its id. A session is no token: 404.
+    const callingTokenId = (request: FastifyRequest): number => {
+      const principal = principalOf(request);
+      if (principal.via !== 'pat') {
+        throw new NotFoundError(
+          'This request was made with a session, not a token: there is no calling token.',
+        );
+      }
+      return principal.tokenId;
+    };
+
+    app.get(
+      `${TOKENS_URL}/self`,
+      {
+        schema: {
+          operationId: 'getCallingPat',
+          tags: TAGS,
+          summary: 'The token this request was made with.',
+          description:
+            'As in the list, plus the scopes and audiences the token holds (every token holds `*` until scopes are given to tokens). 404 when the caller is a session.',
+          response: pickErrors(401, 404),
+        },
+      },
+      async (request, reply) => {
+        const pat = await service.get(principalOf(request).user.id, callingTokenId(request));
+        reply.header('cache-control', 'no-store');
+        return { ...pat, scopes: ['*'], audiences: [] };
+      },
+    );
+
+    app.delete(
+      `${TOKENS_URL}/self`,
+      {
+        schema: {
+          operationId: 'deleteCallingPat',
+          tags: TAGS,
+          summary: 'Revoke the token this request was made with.',
+          description:
+            'The next request with it fails, on every instance. 404 when the caller is a session.',
+          response: {
+            200: { description: 'Done; no body.', type: 'null' },
+            ...pickErrors(401, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        await service.delete(actorOf(request), callingTokenId(request));
+        return reply.code(200).send();
+      },
+    );
+
     app.delete<{ Params: { id: number } }>(
       `${TOKENS_URL}/:id`,
       {
@@ -94,5 +147,6 @@ export function patRoutes(service: PatService) {
 
     allowRoute(app, TOKENS_URL, ['GET', 'HEAD', 'POST']);
     allowRoute(app, `${TOKENS_URL}/:id`, ['DELETE']);
+    allowRoute(app, `${TOKENS_URL}/self`, ['GET', 'HEAD', 'DELETE']);
   };
 }

@@ -68,18 +68,23 @@ export class PatService {
     if (this.rules.killSwitch) throw new NotFoundError('PATs are disabled.');
   }
 
+  #withWarning(pat: Pat, now: Date): PatJson {
+    const warning = expiryWarning(pat.createdAt, pat.expiresAt, now, this.rules.expiryWarningDays);
+    return warning ? { ...toPatJson(pat), expiryWarning: warning } : toPatJson(pat);
+  }
+
   async list(userId: number): Promise<PatJson[]> {
     this.#assertEnabled();
     const now = this.clock();
-    return (await this.store.listForUser(userId)).map((pat) => {
-      const warning = expiryWarning(
-        pat.createdAt,
-        pat.expiresAt,
-        now,
-        this.rules.expiryWarningDays,
-      );
-      return warning ? { ...toPatJson(pat), expiryWarning: warning } : toPatJson(pat);
-    });
+    return (await this.store.listForUser(userId)).map((pat) => this.#withWarning(pat, now));
+  }
+
+  /** One of the user's tokens as the list shows it, or NotFoundError. */
+  async get(userId: number, id: number): Promise<PatJson> {
+    this.#assertEnabled();
+    const pat = await this.store.findOwned(userId, id);
+    if (!pat) throw new NotFoundError(`Could not find a token with id ${id}.`);
+    return this.#withWarning(pat, this.clock());
   }
 
   async create(actor: Actor, input: CreatePatInput): Promise<PatJson & { secret: string }> {

@@ -52,6 +52,14 @@ export class PatStore {
     return rows.map(rowToPat);
   }
 
+  async findOwned(userId: number, id: number): Promise<Pat | undefined> {
+    const [row] = await this.db.query<PatRow>(
+      `SELECT ${PAT_COLUMNS} FROM personal_access_tokens WHERE id = $1 AND user_id = $2`,
+      [id, userId],
+    );
+    return row && rowToPat(row);
+  }
+
   /**
    * Locks the owner's row for the rest of the transaction: concurrent creates for one user
    * queue here, so the limit and uniqueness checks that follow see each other's inserts.
@@ -120,6 +128,23 @@ export class PatStore {
       [id, userId],
     );
     return row && { pat: rowToPat(row), selector: row.selector };
+  }
+
+  /** Live-or-not tokens by selector, with their verifiers, for checking reported secrets. */
+  async findBySelectors(
+    selectors: readonly string[],
+  ): Promise<{ pat: Pat; selector: string; verifier: string }[]> {
+    if (selectors.length === 0) return [];
+    const rows = await this.db.query<PatRow & { selector: string; verifier: string }>(
+      `SELECT ${PAT_COLUMNS}, selector, verifier FROM personal_access_tokens
+       WHERE selector IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify(selectors)],
+    );
+    return rows.map((row) => ({
+      pat: rowToPat(row),
+      selector: row.selector,
+      verifier: row.verifier,
+    }));
   }
 
   /** Deletes all of a user's tokens (password change, user deletion). */

@@ -252,6 +252,25 @@ const routes: RouteCase[] = [
       assert.equal(await tokenExists(actor.tokenId), false, 'own tokens rotated with the password');
     },
   },
+  {
+    name: 'GET /api/admin/user/tokens/self',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/user/tokens/self', auth }),
+    async check({ actor, via }, response) {
+      // Always the calling token; a session has none.
+      if (via === 'session') return expectStatus(response, 404);
+      expectStatus(response, 200);
+      assert.equal(json<{ id: number }>(response).id, actor.tokenId);
+    },
+  },
+  {
+    name: 'DELETE /api/admin/user/tokens/self',
+    run: ({ auth }) => h.request({ method: 'DELETE', url: '/api/admin/user/tokens/self', auth }),
+    async check({ actor, target, via }, response) {
+      expectStatus(response, via === 'session' ? 404 : 200);
+      assert.equal(await tokenExists(actor.tokenId), via === 'session');
+      assert.equal(await tokenExists(target.tokenId), true, "never another user's token");
+    },
+  },
 ];
 
 let cells = 0;
