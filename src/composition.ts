@@ -17,6 +17,7 @@ import { SessionService } from './features/sessions/session-service.js';
 import { SessionStore } from './features/sessions/session-store.js';
 import { UserService } from './features/users/user-service.js';
 import { UserStore } from './features/users/user-store.js';
+import { createMetrics, NO_METRICS } from './http/metrics.js';
 import { FixedWindowLimiter } from './http/rate-limiter.js';
 
 export type Services = ReturnType<typeof createServices>;
@@ -43,6 +44,10 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
   const loginAttempts = new FixedWindowLimiter(config.loginRateLimitPerMinute, MINUTE_MS);
   const patAuthenticator = new PatAuthenticator(patStore, credentialCache, seenAt, authFailures);
+  const metrics = config.metricsEnabled
+    ? createMetrics({ credentialCacheEntries: () => credentialCache.size, db })
+    : NO_METRICS;
+  if (metrics.enabled) patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
   const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
     log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
   );
@@ -80,5 +85,6 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     login,
     loginAttempts,
     userService,
+    metrics,
   };
 }

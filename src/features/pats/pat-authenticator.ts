@@ -1,4 +1,5 @@
 import { TooManyRequestsError } from '../../http/errors.js';
+import type { AuthOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { User } from '../users/user.js';
 import type { CredentialCache } from './credential-cache.js';
@@ -18,6 +19,9 @@ export interface PatIdentity {
  * limit bounds what misses can make the database do.
  */
 export class PatAuthenticator {
+  /** Hears each attempt's outcome (metrics); set once by the composition root. */
+  onOutcome: (outcome: AuthOutcome) => void = () => {};
+
   constructor(
     private readonly store: PatStore,
     private readonly cache: CredentialCache,
@@ -30,6 +34,7 @@ export class PatAuthenticator {
   async authenticate(token: string, clientKey: string): Promise<PatIdentity | undefined> {
     const selector = selectorOf(token);
     let credential = selector === undefined ? undefined : this.cache.get(selector);
+    const fromCache = credential !== undefined;
     // Whether this attempt was counted against the address in advance (see below).
     let counted = false;
     if (!credential) {
@@ -39,6 +44,7 @@ export class PatAuthenticator {
       // once would otherwise pass the check together and reach the database every one.
       const gate = this.failures.take(clientKey);
       if (!gate.allowed) {
+        this.onOutcome('rate_limited');
         throw new TooManyRequestsError(
           'Too many failed authentication attempts from your address. Wait before trying again.',
           gate.retryAfterSeconds,
@@ -64,8 +70,13 @@ export class PatAuthenticator {
       credential.expiresAt.getTime() <= now.getTime()
     ) {
       if (!counted) this.failures.hit(clientKey);
+      // Telling the two apart costs a second compare, on failures only.
+      this.onOutcome(
+        credential && verifierMatches(token, credential.verifier) ? 'expired' : 'unknown',
+      );
       return undefined;
     }
+    this.onOutcome(fromCache ? 'cache_hit' : 'db_hit');
     if (counted) this.failures.refund(clientKey);
     this.seenAt.record(credential.tokenId, now);
     return { tokenId: credential.tokenId, user: credential.user };

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertNotCrossSiteWrite } from '../../http/cross-site.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { TooManyRequestsError } from '../../http/errors.js';
+import { PasswordMismatch, TooManyRequestsError } from '../../http/errors.js';
+import type { LoginOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
 import { sessionCookieOptions } from '../../http/session-cookie.js';
@@ -18,11 +19,13 @@ export function loginRoutes(
   login: LoginService,
   sessions: SessionService,
   attempts: FixedWindowLimiter,
+  onOutcome: (outcome: LoginOutcome) => void = () => {},
 ) {
   // Every attempt counts, well-formed or not, before anything else is done with it.
   const limitAttempts = async (request: FastifyRequest) => {
     const decision = attempts.take(request.ip);
     if (!decision.allowed) {
+      onOutcome('rate_limited');
       throw new TooManyRequestsError(
         'Too many login attempts from your address. Wait a minute and try again.',
         decision.retryAfterSeconds,
@@ -54,7 +57,15 @@ export function loginRoutes(
         },
       },
       async (request, reply) => {
-        const { user, session } = await login.login(request.body.username, request.body.password);
+        let outcome: Awaited<ReturnType<LoginService['login']>>;
+        try {
+          outcome = await login.login(request.body.username, request.body.password);
+        } catch (error) {
+          if (error instanceof PasswordMismatch) onOutcome('failure');
+          throw error;
+        }
+        onOutcome('success');
+        const { user, session } = outcome;
         reply.setCookie(
           SESSION_COOKIE,
           session.id,

@@ -1,0 +1,243 @@
+// Prometheus metrics (prom-client), served at Unleash's path /internal-backstage/prometheus.
+//
+// Labels are closed sets chosen here (route templates, methods, statuses, outcomes), never
+// anything a request carries: no token, selector, username or email can become a label, and
+// a client cannot grow the number of series by sending new URLs.
+//
+// The hot path pays one histogram observe and, for a token, one counter increment: children
+// are bound once (`.labels()` looks its label set up by building a key string every time)
+// and kept in nested maps, so a request allocates nothing here.
+
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../db/db.js';
+import { AuthenticationRequired, UnauthorizedError } from './errors.js';
+
+export const METRICS_PATH = '/internal-backstage/prometheus';
+
+export const AUTH_OUTCOMES = ['cache_hit', 'db_hit', 'unknown', 'expired', 'rate_limited'] as const;
+export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
+
+export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited'] as const;
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
+
+/** What the bounded password-hashing queue (issue 9) reports; wired at merge. */
+export interface HashingStats {
+  inFlight: number;
+  queued: number;
+}
+
+/** Where the gauges read their values at scrape time (cheap reads, no I/O). */
+export interface MetricSources {
+  credentialCacheEntries: () => number;
+  db: Pick<Db, 'kind' | 'poolStats'>;
+}
+
+/** Requests that match no route share one label value, so unknown URLs add no series. */
+const UNMATCHED_ROUTE = '(unmatched)';
+
+// Seconds. Most answers take well under a millisecond to a few; a login takes ~0.4 s of
+// scrypt by design, and a request stuck behind an unreachable database up to its timeouts.
+const DURATION_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+];
+
+type Observer = { observe(value: number): void };
+
+/** The interface the rest of the server sees; NO_METRICS when METRICS_ENABLED=false. */
+export interface Metrics {
+  readonly enabled: boolean;
+  observeRequest(request: FastifyRequest, reply: FastifyReply, elapsedMs: number): void;
+  authOutcome(outcome: AuthOutcome): void;
+  loginOutcome(outcome: LoginOutcome): void;
+  setListenConnected(connected: boolean): void;
+  /** Feeds the password-hashing gauges; until called they report no samples. */
+  setHashingSource(source: () => HashingStats): void;
+  /** The text exposition of this app's metrics and the process's default metrics. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+export const NO_METRICS: Metrics = Object.freeze({
+  enabled: false,
+  observeRequest() {},
+  authOutcome() {},
+  loginOutcome() {},
+  setListenConnected() {},
+  setHashingSource() {},
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    throw new Error('metrics are disabled');
+  },
+});
+
+// Default process metrics (CPU, memory, event loop lag, GC, handles) describe the process,
+// not an app: one registry per process, whatever number of apps tests build in it. Each
+// collectDefaultMetrics call starts its own event-loop and GC observers, hence once.
+let processRegistry: Registry | undefined;
+function defaultProcessRegistry(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
+  const registry = new Registry();
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to answer a request, by route template, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  // route -> method -> status -> bound child.
+  const byRoute = new Map<string, Map<string, Map<number, Observer>>>();
+
+  const auth = new Counter({
+    name: 'unlatch_token_authentications_total',
+    help: 'Personal access token authentications by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  // Every outcome is shown from the start (at 0), so that rate() works from the first one.
+  const authChildren = bindAll(AUTH_OUTCOMES, (outcome) => auth.labels(outcome));
+  const login = new Counter({
+    name: 'unlatch_login_attempts_total',
+    help: 'Password log-in attempts by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const loginChildren = bindAll(LOGIN_OUTCOMES, (outcome) => login.labels(outcome));
+
+  new Gauge({
+    name: 'unlatch_credential_cache_entries',
+    help: 'Token credentials held in this instance’s cache.',
+    registers: [registry],
+    collect() {
+      this.set(sources.credentialCacheEntries());
+    },
+  });
+  let listenConnected = 0;
+  new Gauge({
+    name: 'unlatch_listen_connected',
+    help: '1 while the revocation notifications connection (LISTEN) is up, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(listenConnected);
+    },
+  });
+  let hashing: (() => HashingStats) | undefined;
+  new Gauge({
+    name: 'unlatch_password_hashes',
+    help: 'Password hashes being computed (in_flight) and waiting for a slot (queued).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (hashing === undefined) return;
+      const stats = hashing();
+      this.set({ state: 'in_flight' }, stats.inFlight);
+      this.set({ state: 'queued' }, stats.queued);
+    },
+  });
+  // PGlite is one in-process connection, not a pool: it reports no pool gauges.
+  if (sources.db.poolStats !== undefined) {
+    const poolStats = sources.db.poolStats.bind(sources.db);
+    new Gauge({
+      name: 'unlatch_db_pool_connections',
+      help: 'PostgreSQL pool connections in use, idle, and requests waiting for one.',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const stats = poolStats();
+        this.set({ state: 'in_use' }, stats.total - stats.idle);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+  }
+
+  const childFor = (route: string, method: string, status: number): Observer => {
+    let byMethod = byRoute.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      byRoute.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let child = byStatus.get(status);
+    if (child === undefined) {
+      child = duration.labels(route, method, String(status));
+      byStatus.set(status, child);
+    }
+    return child;
+  };
+
+  return {
+    enabled: true,
+    observeRequest(request, reply, elapsedMs) {
+      // routeOptions.url is the template (/api/admin/user-admin/:id), never the raw URL.
+      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      childFor(route, request.method, reply.statusCode).observe(elapsedMs / 1000);
+    },
+    authOutcome(outcome) {
+      authChildren[outcome].inc();
+    },
+    loginOutcome(outcome) {
+      loginChildren[outcome].inc();
+    },
+    setListenConnected(connected) {
+      listenConnected = connected ? 1 : 0;
+    },
+    setHashingSource(source) {
+      hashing = source;
+    },
+    async scrape() {
+      const [own, process] = await Promise.all([
+        registry.metrics(),
+        defaultProcessRegistry().metrics(),
+      ]);
+      return { contentType: registry.contentType, body: `${own}\n${process}` };
+    },
+  };
+}
+
+function bindAll<K extends string, V extends { inc(value: number): void }>(
+  keys: readonly K[],
+  bind: (key: K) => V,
+): Record<K, V> {
+  const bound = {} as Record<K, V>;
+  for (const key of keys) {
+    bound[key] = bind(key);
+    bound[key].inc(0);
+  }
+  return bound;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * GET /internal-backstage/prometheus. Open like Unleash's unless METRICS_TOKEN is set; then
+ * it needs `Authorization: Bearer <METRICS_TOKEN>`, compared in constant time (digests of
+ * equal length, so the comparison does not leak the token's length either).
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: Metrics,
+  metricsToken: string | undefined,
+): void {
+  const expected = metricsToken === undefined ? undefined : digest(metricsToken);
+  app.get(METRICS_PATH, { schema: { hide: true } }, async (request, reply) => {
+    if (expected !== undefined) {
+      const header = request.headers.authorization;
+      if (header === undefined || header.trim() === '') throw new AuthenticationRequired();
+      const presented = /^Bearer\s+(.+)$/i.exec(header.trim())?.[1] ?? '';
+      if (!timingSafeEqual(digest(presented), expected)) throw new UnauthorizedError();
+    }
+    const { contentType, body } = await metrics.scrape();
+    return reply.type(contentType).send(body);
+  });
+}
