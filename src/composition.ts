@@ -73,6 +73,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
 
   return {
     userStore,
+    patStore,
     eventStore,
     audit,
     revocations,

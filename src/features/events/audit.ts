@@ -8,6 +8,16 @@ export interface Actor {
   ip: string | null;
 }
 
+/** An operator at the command line: no account, no address; events say `cli`. */
+export interface SystemActor {
+  system: 'cli';
+}
+
+export const CLI_ACTOR: SystemActor = Object.freeze({ system: 'cli' });
+
+/** Whoever may change something: a signed-in user or the operator's command line. */
+export type AuditActor = Actor | SystemActor;
+
 export function actorName(user: User): string {
   return user.username ?? user.email ?? `user:${user.id}`;
 }
@@ -16,16 +26,11 @@ export function actorName(user: User): string {
 export class AuditLog {
   constructor(private readonly events: EventStore) {}
 
-  record(type: string, actor: Actor, data: EventData, tx?: Queryable): Promise<void> {
-    return this.events.insert(
-      {
-        type,
-        createdBy: actorName(actor.user),
-        createdByUserId: actor.user.id,
-        ip: actor.ip,
-        data,
-      },
-      tx,
-    );
+  record(type: string, actor: AuditActor, data: EventData, tx?: Queryable): Promise<void> {
+    const who =
+      'user' in actor
+        ? { createdBy: actorName(actor.user), createdByUserId: actor.user.id, ip: actor.ip }
+        : { createdBy: actor.system, createdByUserId: null, ip: null };
+    return this.events.insert({ type, ...who, data }, tx);
   }
 }

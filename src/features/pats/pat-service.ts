@@ -6,7 +6,7 @@ import {
   OperationDeniedError,
   UnauthorizedError,
 } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import { expiryWarning } from './expiry-warning.js';
 import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
@@ -108,6 +108,38 @@ export class PatService {
       throw error;
     }
     return { ...toPatJson(pat), secret: token.secret };
+  }
+
+  /**
+   * The operator's revocation (CLI): tokens by id, by owner, or both, whoever owns them,
+   * with the same event and the same at-once revocation as a user's own delete. The reason
+   * goes into each event. At least one condition is required: never "all tokens".
+   */
+  async revoke(
+    actor: AuditActor,
+    match: { id?: number; userId?: number },
+    reason?: string,
+  ): Promise<Pat[]> {
+    if (match.id === undefined && match.userId === undefined) {
+      throw new BadDataError('Say which tokens to revoke: a token id, a user, or both.');
+    }
+    const deleted = await this.db.transaction(async (tx) => {
+      const found = await this.store.deleteMatching(tx, match);
+      for (const { pat, selector } of found) {
+        // The owner too: unlike a user's own delete, the actor is not the owner.
+        const data = { ...patEventData(pat), userId: pat.userId };
+        await this.audit.record(
+          'pat-deleted',
+          actor,
+          reason === undefined ? data : { ...data, reason },
+          tx,
+        );
+        await this.revocations.announce(tx, { kind: 'pat', selector });
+      }
+      return found;
+    });
+    for (const { selector } of deleted) this.revocations.apply({ kind: 'pat', selector });
+    return deleted.map(({ pat }) => pat);
   }
 
   /** Idempotent: an unknown id or another user's token is a silent no-op, as in Unleash. */

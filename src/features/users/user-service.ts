@@ -5,7 +5,7 @@ import {
   NotFoundError,
   OperationDeniedError,
 } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import type { AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { SessionStore } from '../sessions/session-store.js';
 import { hashPassword } from './password.js';
@@ -77,7 +77,7 @@ export class UserService {
     return user;
   }
 
-  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+  async create(actor: AuditActor, input: CreateUserInput): Promise<User> {
     const username = input.username?.trim() || null;
     const email = input.email?.trim() || null;
     if (username === null && email === null) {
@@ -108,7 +108,7 @@ export class UserService {
     });
   }
 
-  async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+  async update(actor: AuditActor, id: number, input: UpdateUserInput): Promise<User> {
     const updated = await this.db.transaction(async (tx) => {
       const current = await this.users.lockLive(tx, id);
       if (!current) throw userNotFound(id);
@@ -141,7 +141,7 @@ export class UserService {
   }
 
   /** Ends their sessions and tokens at once; the row and its events stay for the audit trail. */
-  async delete(actor: Actor, id: number): Promise<void> {
+  async delete(actor: AuditActor, id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       const user = await this.users.lockLive(tx, id);
       if (!user) throw userNotFound(id);
@@ -160,7 +160,7 @@ export class UserService {
    * that made the change, when a user changes their own) and all their tokens are deleted.
    */
   async changePassword(
-    actor: Actor,
+    actor: AuditActor,
     id: number,
     password: string,
     keepSessionHash?: string,
