@@ -5,7 +5,7 @@ import pino from 'pino';
 import { createServices, type Services } from '../composition.js';
 import { type Config, loadConfig } from '../config.js';
 import type { Db } from '../db/db.js';
-import { loadMigrations } from '../db/migrate.js';
+import { loadMigrations, pendingVersions } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
 import { createLogger } from '../logger.js';
 
@@ -17,17 +17,7 @@ export interface CliContext {
 
 /** Versions the code knows but the database has not applied. */
 export async function pendingMigrations(db: Db): Promise<number[]> {
-  const known = await loadMigrations();
-  const exists = await db.query<{ present: boolean }>(
-    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
-  );
-  if (exists[0]?.present !== true) return known.map((m) => m.version);
-  const applied = new Set(
-    (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map(
-      (row) => row.version,
-    ),
-  );
-  return known.filter((m) => !applied.has(m.version)).map((m) => m.version);
+  return pendingVersions(db, await loadMigrations());
 }
 
 export class NotMigratedError extends Error {

@@ -2,7 +2,7 @@
 // and then overwrite each other's files. This lock file (the owner's pid) makes the second
 // one stop with a clear message instead: a server and `unlatch` cannot share DATA_DIR.
 
-import { open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'unlatch.lock';
@@ -34,6 +34,7 @@ function alive(pid: number): boolean {
 /** Takes the directory's lock or throws DataDirLockedError; returns the release function. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const path = join(dataDir, LOCK_FILE);
+  await mkdir(dataDir, { recursive: true }); // PGlite creates it too, but after the lock
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const file = await open(path, 'wx'); // fails if it exists: the atomic step
