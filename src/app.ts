@@ -121,6 +121,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // credential cache is bypassed, so a missed notification can never keep a token alive.
   const stopListening = await services.revocations.listen(db, (connected) => {
     services.credentialCache.setEnabled(connected);
+    services.patLists.setEnabled(connected);
     metrics.setListenConnected(connected);
     app.log.warn({ connected }, 'revocation notifications connection changed');
   });

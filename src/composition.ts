@@ -6,6 +6,7 @@ import type { Db } from './db/db.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
+import { PatListCache } from './features/pats/pat-list-cache.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
 import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
@@ -33,9 +34,17 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const audit = new AuditLog(eventStore);
   const revocations = new RevocationBus();
   const credentialCache = new CredentialCache(config.authCacheMaxEntries, config.authCacheTtlMs);
+  const patLists = new PatListCache(config.authCacheMaxEntries, config.authCacheTtlMs);
   revocations.subscribe((revocation) => {
-    if (revocation.kind === 'pat') credentialCache.evictSelector(revocation.selector);
-    else credentialCache.evictUser(revocation.userId);
+    if (revocation.kind === 'pat') {
+      credentialCache.evictSelector(revocation.selector);
+      patLists.clear();
+    } else if (revocation.kind === 'user') {
+      credentialCache.evictUser(revocation.userId);
+      patLists.evictUser(revocation.userId);
+    } else {
+      patLists.evictUser(revocation.userId);
+    }
   });
 
   const seenAt = new SeenAtTracker(patStore, config.seenAtFlushIntervalMs, (error) =>
@@ -62,6 +71,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     },
     revocations,
     unacknowledgedPats,
+    patLists,
   );
   const sessions = new SessionService(
     sessionStore,
@@ -78,6 +88,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     audit,
     revocations,
     credentialCache,
+    patLists,
     seenAt,
     unacknowledgedPats,
     patAuthenticator,

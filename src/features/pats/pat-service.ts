@@ -10,6 +10,7 @@ import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import { expiryWarning } from './expiry-warning.js';
 import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
+import type { PatListCache } from './pat-list-cache.js';
 import type { PatStore } from './pat-store.js';
 import { issueToken } from './token.js';
 import type { UnacknowledgedPats } from './unacknowledged-pats.js';
@@ -33,6 +34,7 @@ export class PatService {
     private readonly rules: PatRules,
     private readonly revocations: RevocationBus,
     private readonly unacknowledged: UnacknowledgedPats,
+    private readonly lists: PatListCache,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -42,8 +44,15 @@ export class PatService {
 
   async list(userId: number): Promise<PatJson[]> {
     this.#assertEnabled();
+    let pats = this.lists.get(userId);
+    if (pats === undefined) {
+      const generation = this.lists.generation;
+      pats = await this.store.listForUser(userId);
+      this.lists.set(userId, pats, generation);
+    }
+    // Warnings depend on the time, so they are worked out at each request, not cached.
     const now = this.clock();
-    return (await this.store.listForUser(userId)).map((pat) => {
+    return pats.map((pat) => {
       const warning = expiryWarning(
         pat.createdAt,
         pat.expiresAt,
@@ -100,8 +109,11 @@ export class PatService {
         });
         if (!created) throw duplicate;
         await this.audit.record('pat-created', actor, patEventData(created), tx);
+        // Other instances' cached lists of this user's tokens lack it: they hear at commit.
+        await this.revocations.announce(tx, { kind: 'pats', userId: actor.user.id });
         return created;
       });
+      this.revocations.apply({ kind: 'pats', userId: actor.user.id });
     } catch (error) {
       // The connection died: the COMMIT may have gone through without our hearing it.
       if (isConnectionError(error)) this.unacknowledged.add(token.selector, actor);
