@@ -63,6 +63,7 @@ export async function runStandard(options: BenchOptions): Promise<ScenarioOutcom
     children.push(baseline);
     await preflight(server.url, fixtures.readerTokens);
     log(`server pid ${server.pid} (${database.kind}), baseline pid ${baseline.pid}`);
+    log(`server RSS before load: ${Math.round((await server.rssKiB()) / 1024)} MiB`);
     const scenarios = buildScenarios(fixtures);
     const outcomes: ScenarioOutcome[] = [];
     for (const name of options.scenarios) {
