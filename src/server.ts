@@ -1,6 +1,5 @@
 // Runs the server: what `node dist/src/main.js`, `npm start` and `unlatch serve` do.
 
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb } from './db/open-db.js';
@@ -22,7 +21,12 @@ function readConfig() {
 export async function runServer(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDb(config);
+  // Overlapped: opening PGlite waits on its WebAssembly compiling off the main thread, time
+  // in which the main thread loads the web stack (Fastify, its plugins, the routes).
+  const dbOpened = openDb(config);
+  const appLoaded = import('./app.js');
+  appLoaded.catch(() => {}); // surfaces below, if the database opened
+  const db = await dbOpened;
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
@@ -36,6 +40,7 @@ export async function runServer(): Promise<void> {
     logger.info({ username: admin.username }, 'created the Admin user');
   }
 
+  const { buildApp } = await appLoaded;
   const { app } = await buildApp({ config, db, logger });
   await app.listen({ port: config.port, host: config.host });
   logger.info(

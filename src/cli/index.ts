@@ -6,7 +6,6 @@ import { ConfigError } from '../config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { isConnectionError } from '../db/db.js';
 import { ApiError } from '../http/errors.js';
-import { runServer } from '../server.js';
 import { NotMigratedError } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 import { buildProgram, type Outcome } from './program.js';
@@ -49,6 +48,8 @@ async function main(argv: readonly string[]): Promise<void> {
   let serving = false;
   const program = buildProgram(outcome, async () => {
     serving = true;
+    // Loaded only to serve: the other commands do without the web stack.
+    const { runServer } = await import('../server.js');
     await runServer();
   });
   try {
