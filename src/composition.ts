@@ -47,8 +47,13 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     }
   });
 
-  const seenAt = new SeenAtTracker(patStore, config.seenAtFlushIntervalMs, (error) =>
-    log.warn({ err: error }, 'could not write token seenAt; will retry'),
+  // Other instances' lists show a flushed seenAt within their TTL: seenAt is approximate by
+  // design (batched every few seconds), so that is not worth a notification.
+  const seenAt = new SeenAtTracker(
+    patStore,
+    config.seenAtFlushIntervalMs,
+    (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
+    () => patLists.clear(),
   );
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
   const loginAttempts = new FixedWindowLimiter(config.loginRateLimitPerMinute, MINUTE_MS);
