@@ -343,6 +343,12 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
       ],
     );
     assert.ok(!away.stdout.includes('hunter2'), 'the database password is not shown');
+    const command = await unlatch(target, ['users', 'list'], {
+      DATABASE_URL: 'postgres://postgres:hunter2hunter2@127.0.0.1:1/nothing',
+    });
+    assert.equal(command.code, 1);
+    assert.match(command.stderr, /^unlatch: The database cannot be reached/);
+    assert.ok(!command.stderr.includes('hunter2'));
   });
 
   test(
