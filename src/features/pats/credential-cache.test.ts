@@ -78,3 +78,22 @@ test('a fill that began before an eviction is not stored', () => {
   cache.set('a', credential(1, 1), cache.generation);
   assert.ok(cache.get('a'));
 });
+
+test('LRU order holds when the newest entry is hit repeatedly (it is not re-inserted)', () => {
+  const cache = new CredentialCache(2, 1000);
+  cache.set('a', credential(1, 1));
+  cache.set('b', credential(2, 2));
+  for (let i = 0; i < 3; i++) cache.get('b'); // already the newest
+  cache.get('a'); // now a is the newest, b the oldest
+  cache.get('a');
+  cache.set('c', credential(3, 3));
+  assert.equal(cache.get('b'), undefined, 'the least recently used went');
+  assert.equal(cache.get('a')?.tokenId, 1);
+  // The newest removed, then another hit: still found and ordered.
+  cache.evictSelector('c');
+  cache.set('d', credential(4, 4));
+  cache.get('a');
+  cache.set('e', credential(5, 5));
+  assert.equal(cache.get('d'), undefined);
+  assert.equal(cache.get('a')?.tokenId, 1);
+});
