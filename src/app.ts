@@ -18,6 +18,7 @@ import { registerMetricsRoute } from './http/metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
+import { ignoreBodyOfBodilessMethods } from './http/route-helpers.js';
 import { registerWebUi } from './http/web-ui.js';
 
 export const VERSION = '0.1.0';
@@ -85,7 +86,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     closing = true;
   });
   // Synchronous: it runs on every request, and a promise per request is measurable.
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    ignoreBodyOfBodilessMethods(request);
     if (!closing) return done();
     // A request on a connection opened before the shutdown: refuse it, and the connection,
     // so that the client retries elsewhere; the ones already being served run to the end.
@@ -128,6 +130,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   metrics.setListenConnected(true);
   app.addHook('onClose', async () => {
     await stopListening();
+    services.housekeeping.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();
   });
@@ -148,8 +151,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', authenticate);
-      await admin.register(userRoutes(services.userService));
-      await admin.register(userAdminRoutes(services.userService));
+      await admin.register(userRoutes(services.userService, services.passwordChanges));
+      await admin.register(userAdminRoutes(services.userService, services.passwordChanges));
       await admin.register(patRoutes(services.patService));
       await admin.register(eventRoutes(services.eventStore));
       await admin.register(uiConfigRoutes(config));
@@ -158,5 +161,6 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   );
 
   services.seenAt.start();
+  services.housekeeping.start();
   return { app, services };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
+import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { PatListCache } from './features/pats/pat-list-cache.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
@@ -16,14 +17,21 @@ import { RevocationBus } from './features/revocation/revocation-bus.js';
 import { LoginService } from './features/sessions/login-service.js';
 import { SessionService } from './features/sessions/session-service.js';
 import { SessionStore } from './features/sessions/session-store.js';
+import { CredentialCheck } from './features/users/credential-check.js';
+import { PasswordHasher } from './features/users/password-hasher.js';
 import { UserService } from './features/users/user-service.js';
 import { UserStore } from './features/users/user-store.js';
 import { createMetrics, NO_METRICS } from './http/metrics.js';
 import { FixedWindowLimiter } from './http/rate-limiter.js';
+import { RecentlyVerified } from './http/recently-verified.js';
 
 export type Services = ReturnType<typeof createServices>;
 
 const MINUTE_MS = 60_000;
+// How long a credential that verified vouches for itself past the failed-attempt limit.
+const VOUCH_MS = 15 * MINUTE_MS;
+const VOUCH_MAX_ENTRIES = 100_000;
+const HOUSEKEEPING_INTERVAL_MS = 60 * MINUTE_MS;
 
 export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const userStore = new UserStore(db);
@@ -55,36 +63,74 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
     () => patLists.clear(),
   );
+  // One failed-attempt budget per address for tokens and session cookies alike: both are
+  // credentials whose misses cost a database read.
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
   const loginAttempts = new FixedWindowLimiter(config.loginRateLimitPerMinute, MINUTE_MS);
-  const patAuthenticator = new PatAuthenticator(patStore, credentialCache, seenAt, authFailures);
+  const passwordChanges = new FixedWindowLimiter(
+    config.passwordChangeRateLimitPerMinute,
+    MINUTE_MS,
+  );
+  const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashQueueMax);
+  const patAuthenticator = new PatAuthenticator(
+    patStore,
+    credentialCache,
+    seenAt,
+    authFailures,
+    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
+  );
+  const credentials = new CredentialCheck(patStore, sessionStore);
   const metrics = config.metricsEnabled
     ? createMetrics({ credentialCacheEntries: () => credentialCache.size, db })
     : NO_METRICS;
-  if (metrics.enabled) patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
+  if (metrics.enabled) {
+    patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
+    metrics.setHashingSource(() => ({
+      inFlight: hasher.state.running,
+      queued: hasher.state.waiting,
+    }));
+  }
   const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
     log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
   );
-  const patService = new PatService(
+  const patService = new PatService({
     db,
-    patStore,
+    store: patStore,
     audit,
-    {
+    rules: {
       limit: config.patLimit,
       killSwitch: config.patKillSwitch,
       expiryWarningDays: config.expiryWarningDays,
     },
     revocations,
-    unacknowledgedPats,
-    patLists,
-  );
+    unacknowledged: unacknowledgedPats,
+    credentials,
+    lists: patLists,
+  });
   const sessions = new SessionService(
     sessionStore,
-    config.sessionTtlHours * 3600_000,
-    config.sessionMaxPerUser,
+    { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
+    authFailures,
+    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
   );
-  const login = new LoginService(userStore, sessions);
-  const userService = new UserService(db, userStore, sessionStore, audit, revocations);
+  const login = new LoginService(db, userStore, sessions, hasher);
+  const userService = new UserService({
+    db,
+    users: userStore,
+    sessions: sessionStore,
+    pats: patStore,
+    audit,
+    revocations,
+    hasher,
+    credentials,
+  });
+  const housekeeping = new Housekeeping({
+    sessions,
+    events: eventStore,
+    eventsRetentionDays: config.eventsRetentionDays,
+    intervalMs: HOUSEKEEPING_INTERVAL_MS,
+    onError: (error) => log.warn({ err: error }, 'housekeeping failed; will retry'),
+  });
 
   return {
     userStore,
@@ -101,7 +147,10 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     sessions,
     login,
     loginAttempts,
+    passwordChanges,
+    hasher,
     userService,
+    housekeeping,
     metrics,
   };
 }

@@ -27,6 +27,13 @@ export interface Config {
   readonly authCacheMaxEntries: number;
   /** Fastify's trustProxy: false, true, or a list of proxy addresses/CIDRs. */
   readonly trustProxy: boolean | string;
+  /** Password hashes (scrypt) that may run at once, and how many more may wait for a turn. */
+  readonly passwordHashConcurrency: number;
+  readonly passwordHashQueueMax: number;
+  /** Password changes one user may make per minute (their own or, as Admin, others'). */
+  readonly passwordChangeRateLimitPerMinute: number;
+  /** Audit events older than this many days are deleted; 0 keeps them forever. */
+  readonly eventsRetentionDays: number;
   /** Slow clients: the whole request must arrive within this, ... */
   readonly requestTimeoutMs: number;
   /** ... and its headers within this (at most requestTimeoutMs). */
@@ -165,6 +172,16 @@ export function loadConfig(env: Env): Config {
     authCacheTtlMs: integer(env, 'AUTH_CACHE_TTL_MS', 900, 0, 60_000),
     authCacheMaxEntries: integer(env, 'AUTH_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000),
     trustProxy: trustProxy(env),
+    passwordHashConcurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+    passwordHashQueueMax: integer(env, 'PASSWORD_HASH_QUEUE_MAX', 16, 0, 10_000),
+    passwordChangeRateLimitPerMinute: integer(
+      env,
+      'PASSWORD_CHANGE_RATE_LIMIT_PER_MINUTE',
+      5,
+      1,
+      1_000_000,
+    ),
+    eventsRetentionDays: integer(env, 'EVENTS_RETENTION_DAYS', 0, 0, 36_500),
     requestTimeoutMs,
     headersTimeoutMs,
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),

@@ -32,8 +32,9 @@ export async function runServer(): Promise<void> {
 
   const admin = await bootstrapAdmin(db, config.adminUsername, config.adminPassword);
   if (admin.generatedPassword !== undefined) {
-    // Printed once, outside the JSON log, so that it is seen and not shipped to a log store.
-    process.stdout.write(
+    // Printed once, on stderr: the JSON log is on stdout, where log shippers collect every
+    // line and would keep the password in a log store.
+    process.stderr.write(
       `\n  First start: created the Admin user.\n    username: ${admin.username}\n    password: ${admin.generatedPassword}\n  Store it now; it will not be shown again. Set UNLEASH_DEFAULT_ADMIN_PASSWORD to choose it instead.\n\n`,
     );
   } else if (admin.created) {

@@ -1,4 +1,4 @@
-// The `unlatch` command line (commander: see docs/decisions/0008-cli-argument-parser.md).
+// The `unlatch` command line (commander: see docs/decisions/0009-cli-argument-parser.md).
 // Each action opens the database, does one thing through the services, and closes it.
 
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';

@@ -16,7 +16,11 @@ export class PgListener {
   #retryMs = 100;
   #retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: pg.ClientConfig) {}
+  constructor(
+    private readonly config: pg.ClientConfig,
+    /** Unit tests pass a fake; the server always uses pg's own client. */
+    private readonly createClient: (config: pg.ClientConfig) => pg.Client = (c) => new pg.Client(c),
+  ) {}
 
   async subscribe(channel: string, handler: Handler, onState?: (connected: boolean) => void) {
     if (onState) this.#stateHandlers.add(onState);
@@ -44,7 +48,7 @@ export class PgListener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = this.createClient(this.config);
     client.on('notification', (message) => {
       for (const handler of this.#handlers.get(message.channel) ?? [])
         handler(message.payload ?? '');
@@ -59,8 +63,16 @@ export class PgListener {
     };
     client.on('error', lost);
     client.on('end', lost);
-    await client.connect();
-    for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
+    try {
+      await client.connect();
+      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      // A connection that came up but could not LISTEN would otherwise stay open, one more
+      // for every retry.
+      client.removeAllListeners('end');
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.#client = client;
     this.#retryMs = 100;
   }

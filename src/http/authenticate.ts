@@ -5,7 +5,14 @@ import { tokenFromAuthorization } from '../features/pats/token.js';
 import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
 import type { User } from '../features/users/user.js';
 import { assertNotCrossSiteWrite } from './cross-site.js';
-import { AuthenticationRequired, PermissionError, UnauthorizedError } from './errors.js';
+import {
+  AuthenticationRequired,
+  OperationDeniedError,
+  PermissionError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from './errors.js';
+import type { FixedWindowLimiter } from './rate-limiter.js';
 import { sessionCookieOptions } from './session-cookie.js';
 
 export type Principal =
@@ -26,7 +33,27 @@ export function principalOf(request: FastifyRequest): Principal {
 
 /** Who is acting, and from where: what audit events record. */
 export function actorOf(request: FastifyRequest): Actor {
-  return { user: principalOf(request).user, ip: request.ip };
+  const principal = principalOf(request);
+  return {
+    user: principal.user,
+    ip: request.ip,
+    credential:
+      principal.via === 'session'
+        ? { via: 'session', sessionIdHash: principal.sessionIdHash }
+        : { via: 'pat', tokenId: principal.tokenId },
+  };
+}
+
+/**
+ * Setting the caller's own password needs a signed-in session: a token that could do it
+ * would turn a leaked CI token into the account (the holder sets a password and logs in).
+ */
+export function requireSessionForOwnPassword(request: FastifyRequest, targetUserId: number): void {
+  const principal = principalOf(request);
+  if (principal.via === 'session' || principal.user.id !== targetUserId) return;
+  throw new OperationDeniedError(
+    'Changing your own password needs a signed-in session; a personal access token cannot do it.',
+  );
 }
 
 export function requireAdmin(request: FastifyRequest): Principal {
@@ -43,8 +70,10 @@ export function requireAdmin(request: FastifyRequest): Principal {
 export function createAuthenticate(sessions: SessionService, pats: PatAuthenticator) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const sessionId = request.cookies[SESSION_COOKIE];
+    const header = request.headers.authorization;
+    const hasToken = header !== undefined && header.trim() !== '';
     if (sessionId) {
-      const session = await sessions.resolve(sessionId);
+      const session = await sessions.resolve(sessionId, request.ip, hasToken);
       if (session) {
         assertNotCrossSiteWrite(request);
         if (session.extendedTo) {
@@ -58,10 +87,23 @@ export function createAuthenticate(sessions: SessionService, pats: PatAuthentica
         return;
       }
     }
-    const header = request.headers.authorization;
-    if (header === undefined || header.trim() === '') throw new AuthenticationRequired();
+    if (!hasToken) throw new AuthenticationRequired();
     const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
     if (!identity) throw new UnauthorizedError();
     request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };
   };
+}
+
+/**
+ * Password changes per acting user: each costs a deliberately slow hash, and one user must
+ * not be able to keep the hashing queue full for everyone else.
+ */
+export function takePasswordChange(request: FastifyRequest, limiter: FixedWindowLimiter): void {
+  const decision = limiter.take(`user:${principalOf(request).user.id}`);
+  if (!decision.allowed) {
+    throw new TooManyRequestsError(
+      'Too many password changes from your account. Wait a minute and try again.',
+      decision.retryAfterSeconds,
+    );
+  }
 }

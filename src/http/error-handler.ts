@@ -95,12 +95,21 @@ export function createFrameworkErrorHandler(authenticate: () => Authenticate | u
 }
 
 export function registerErrorHandling(app: FastifyInstance, authenticate: Authenticate): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    return sendError(reply, toApiError(error, request), error);
-  });
-  app.setNotFoundHandler(async (request, reply) => {
+  const notFound = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? request.url;
     if (isAdminApiPath(path)) await authenticate(request, reply);
     return sendError(reply, notFoundPath(path));
+  };
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The body of a request to no route is read before the not-found handler runs: an empty
+    // or malformed JSON body there must still be a 404 (and a 401 first under /api/admin),
+    // not a complaint about a body nobody would have read.
+    if (request.is404 && !(error instanceof ApiError)) {
+      return notFound(request, reply).catch((thrown: FastifyError) =>
+        sendError(reply, toApiError(thrown, request), thrown),
+      );
+    }
+    return sendError(reply, toApiError(error, request), error);
   });
+  app.setNotFoundHandler(notFound);
 }

@@ -56,8 +56,16 @@ export const errorResponses = {
     ...errorSchema('ContentTypeError', 'We do not accept the content-type you provided.'),
   },
   429: {
-    description: 'Too many attempts from this address; Retry-After says when to try again.',
+    description:
+      'Too many attempts from this address or account; Retry-After says when to try again.',
     ...errorSchema('TooManyRequestsError', 'Too many login attempts from your address.'),
+  },
+  503: {
+    description: 'Busy or the database is away; Retry-After says when to try again.',
+    ...errorSchema(
+      'ServiceUnavailableError',
+      'Too many password checks are waiting on this server right now.',
+    ),
   },
 } as const;
 

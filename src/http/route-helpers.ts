@@ -2,14 +2,29 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ContentTypeError } from './errors.js';
 
 /**
- * Answers an authenticated OPTIONS with the methods the path supports (as Unleash), instead
- * of the 404 every other unsupported method gets.
+ * Answers an authenticated OPTIONS with the methods the path supports, instead of the 404
+ * every other unsupported method gets; as Unleash (Express), the list is also the body, as
+ * text/html.
  */
 export function allowRoute(app: FastifyInstance, url: string, methods: readonly string[]): void {
+  const allow = methods.join(',');
   app.options(url, { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('allow', methods.join(','));
-    return reply.code(200).send();
+    reply.header('allow', allow);
+    return reply.code(200).type('text/html; charset=utf-8').send(allow);
   });
+}
+
+/**
+ * DELETE (and OPTIONS) take no body, as in Unleash: clients that send a JSON content-type, or
+ * some text, on every request must still be able to delete a token. Forgetting the headers
+ * that announce a body makes Fastify skip parsing; Node discards the unread bytes.
+ */
+export function ignoreBodyOfBodilessMethods(request: FastifyRequest): void {
+  if (request.method !== 'DELETE' && request.method !== 'OPTIONS') return;
+  const headers = request.headers;
+  delete headers['content-type'];
+  delete headers['content-length'];
+  delete headers['transfer-encoding'];
 }
 
 /**

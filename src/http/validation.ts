@@ -101,14 +101,41 @@ function compileParams(schema: SchemaObject) {
   };
 }
 
+/**
+ * Where `value` holds text PostgreSQL cannot store as sent: a NUL character (text cannot hold
+ * one: it was a 500) or a lone surrogate (it would be silently replaced). Depth-bounded: Ajv
+ * has already checked the shape, and a hostile body can nest deeper than the stack.
+ */
+export function badTextPaths(value: unknown, path: string, depth = 0, found: string[] = []) {
+  if (found.length >= 20 || depth > 32) return found;
+  if (typeof value === 'string') {
+    if (value.includes('\u0000') || !value.isWellFormed()) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => badTextPaths(item, `${path}/${index}`, depth + 1, found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      badTextPaths(item, `${path}/${key}`, depth + 1, found);
+    }
+  }
+  return found;
+}
+
 export function validatorCompiler(ajv: Ajv.default): FastifySchemaCompiler<SchemaObject> {
   return ({ schema, httpPart }) => {
     if (httpPart === 'params') return compileParams(schema);
     const validate = ajv.compile(schema);
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
     return (data: unknown) => {
-      if (validate(data)) return { value: data };
-      const details = (validate.errors ?? []).map((error) => describeAjvError(error, part));
+      if (!validate(data)) {
+        const details = (validate.errors ?? []).map((error) => describeAjvError(error, part));
+        return { error: new BadDataError(REQUEST_VALIDATION_FAILED, details) };
+      }
+      const bad = badTextPaths(data, `/${part}`);
+      if (bad.length === 0) return { value: data };
+      const details = bad.map((path) => ({
+        path,
+        message: `The \`${path}\` property must be valid text: no NUL characters or broken unicode.`,
+      }));
       return { error: new BadDataError(REQUEST_VALIDATION_FAILED, details) };
     };
   };

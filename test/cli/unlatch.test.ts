@@ -17,6 +17,7 @@ import type { Db } from '../../src/db/db.js';
 import { PgDb } from '../../src/db/pg-db.js';
 import { PgliteDb } from '../../src/db/pglite-db.js';
 import { createServices } from '../../src/composition.js';
+import { hashSessionId } from '../../src/features/sessions/session-service.js';
 import { verifyPassword } from '../../src/features/users/password.js';
 import type { User } from '../../src/features/users/user.js';
 import { createLogger } from '../../src/logger.js';
@@ -264,7 +265,13 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
     const made = await withDb(target, async (db) => {
       const services = createServices(loadConfig({}), db, createLogger('silent'));
       const owner = (await services.userStore.findLive(alice.id)) as User;
-      const actor = { user: owner, ip: '127.0.0.1' };
+      // As through the API: a signed-in owner, whose session the service re-checks.
+      const session = await db.transaction((tx) => services.sessions.start(tx, owner));
+      const actor = {
+        user: owner,
+        ip: '127.0.0.1',
+        credential: { via: 'session' as const, sessionIdHash: hashSessionId(session.id) },
+      };
       const one = await services.patService.create(actor, {
         description: 'ci job',
         expiresAt: inDays(5),

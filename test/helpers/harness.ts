@@ -108,9 +108,15 @@ export async function startHarness(
   env: Record<string, string> = {},
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  // Tests log in far more than 10 times a minute from one address; the login limit itself
-  // is tested with its default in test/api/admin/user-admin.test.ts.
-  const config = loadConfig({ LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', ...env });
+  // Tests log in and change passwords far more often than the limits allow one address or
+  // user; the limits themselves are tested with their defaults (test/api/admin/user-admin.test.ts,
+  // test/api/password-limits.test.ts).
+  const config = loadConfig({
+    LOG_LEVEL: 'debug',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    PASSWORD_CHANGE_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
   const { db, schema, drop } = await openTestDb(options.connectVia);
   await migrate(db);
   const logLines: string[] = [];
@@ -179,7 +185,7 @@ export async function startHarness(
     },
     async quickSignedIn(role: RootRole = 'Editor') {
       const user = await createUser(role);
-      const session = await services.sessions.start(user);
+      const session = await services.sessions.start(db, user);
       return { user, cookie: `unleash-session=${session.id}` };
     },
     createPat(auth, body = {}) {

@@ -2,10 +2,19 @@ import type { Queryable } from '../../db/db.js';
 import type { User } from '../users/user.js';
 import type { EventData, EventStore } from './event-store.js';
 
-/** Who did it and from where: taken from the authenticated request. */
+/**
+ * The credential a request was authenticated with. Services re-check it inside their
+ * transaction, so a request authenticated just before a password change, a token deletion or
+ * a user deletion cannot complete after it.
+ */
+export type ActorCredential =
+  { via: 'session'; sessionIdHash: string } | { via: 'pat'; tokenId: number };
+
+/** Who did it, with what and from where: taken from the authenticated request. */
 export interface Actor {
   user: User;
   ip: string | null;
+  credential: ActorCredential;
 }
 
 /** An operator at the command line: no account, no address; events say `cli`. */

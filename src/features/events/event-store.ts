@@ -55,6 +55,14 @@ export class EventStore {
     );
   }
 
+  /** Retention: removes events created before `cutoff`; returns how many. */
+  async deleteOlderThan(cutoff: Date): Promise<number> {
+    const rows = await this.db.query('DELETE FROM events WHERE created_at < $1 RETURNING 1', [
+      cutoff,
+    ]);
+    return rows.length;
+  }
+
   /** Newest first. */
   async page(limit: number, offset: number): Promise<{ events: StoredEvent[]; total: number }> {
     const rows = await this.db.query<EventRow>(

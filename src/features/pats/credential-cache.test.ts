@@ -97,3 +97,14 @@ test('LRU order holds when the newest entry is hit repeatedly (it is not re-inse
   assert.equal(cache.get('d'), undefined);
   assert.equal(cache.get('a')?.tokenId, 1);
 });
+
+// Issue 9: a read that began while LISTEN was down could be cached once it came back up,
+// although a revocation announced in that window was never heard.
+test('a fill that began while disabled is dropped after re-enabling', () => {
+  const cache = new CredentialCache(10, 60_000);
+  cache.setEnabled(false);
+  const generation = cache.generation; // the read starts during the outage
+  cache.setEnabled(true);
+  cache.set('a', credential(1, 1), generation);
+  assert.equal(cache.get('a'), undefined);
+});

@@ -106,5 +106,8 @@ export class CredentialCache {
   setEnabled(enabled: boolean): void {
     this.#enabled = enabled;
     if (!enabled) this.clear();
+    // A read that began while notifications were down may predate a revocation that nobody
+    // heard: its fill must not land once they flow again.
+    else this.#generation++;
   }
 }

@@ -1,9 +1,10 @@
 import { TooManyRequestsError } from '../../http/errors.js';
 import type { AuthOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import type { RecentlyVerified } from '../../http/recently-verified.js';
 import type { User } from '../users/user.js';
 import type { CredentialCache } from './credential-cache.js';
-import type { PatStore } from './pat-store.js';
+import type { PatCredential, PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';
 import { selectorOf, verifierMatches } from './token.js';
 
@@ -12,11 +13,18 @@ export interface PatIdentity {
   user: User;
 }
 
+export function tooManyFailedAttempts(retryAfterSeconds: number): TooManyRequestsError {
+  return new TooManyRequestsError(
+    'Too many failed authentication attempts from your address. Wait before trying again.',
+    retryAfterSeconds,
+  );
+}
+
 /**
  * Resolves a presented token to its owner, or undefined for anything that is not live.
  * A known token costs a regex, a SHA-256, a Map lookup and a constant-time compare: no
- * database. Only valid credentials are cached, so garbage always misses; the failed-attempt
- * limit bounds what misses can make the database do.
+ * database. Only verified credentials are cached, so garbage always misses; the failed-attempt
+ * limit bounds what misses can make the database do, and only failures spend it.
  */
 export class PatAuthenticator {
   /** Hears each attempt's outcome (metrics); set once by the composition root. */
@@ -27,58 +35,84 @@ export class PatAuthenticator {
     private readonly cache: CredentialCache,
     private readonly seenAt: SeenAtTracker,
     private readonly failures: FixedWindowLimiter,
+    private readonly recent: RecentlyVerified,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   /** clientKey: who to count failures against (the client IP). */
   async authenticate(token: string, clientKey: string): Promise<PatIdentity | undefined> {
     const selector = selectorOf(token);
-    let credential = selector === undefined ? undefined : this.cache.get(selector);
-    const fromCache = credential !== undefined;
-    // Whether this attempt was counted against the address in advance (see below).
-    let counted = false;
-    if (!credential) {
-      // Only a cache miss can cost the database anything, so only a miss is refused to a
-      // client that has failed too often; a valid cached token from the same address works.
-      // The attempt counts as a failure before the lookup, not after: a flood sent all at
-      // once would otherwise pass the check together and reach the database every one.
-      const gate = this.failures.take(clientKey);
-      if (!gate.allowed) {
-        this.onOutcome('rate_limited');
-        throw new TooManyRequestsError(
-          'Too many failed authentication attempts from your address. Wait before trying again.',
-          gate.retryAfterSeconds,
-        );
+    const cached = selector === undefined ? undefined : this.cache.get(selector);
+    if (cached) {
+      if (this.#isLive(token, cached)) {
+        this.onOutcome('cache_hit');
+        return this.#accept(cached);
       }
-      counted = true;
-      if (selector !== undefined) {
-        const generation = this.cache.generation;
-        try {
-          credential = await this.store.findCredential(selector);
-        } catch (error) {
-          // The database failed, not the client.
-          this.failures.refund(clientKey);
-          throw error;
-        }
-        if (credential) this.cache.set(selector, credential, generation);
-      }
-    }
-    const now = this.clock();
-    if (
-      !credential ||
-      !verifierMatches(token, credential.verifier) ||
-      credential.expiresAt.getTime() <= now.getTime()
-    ) {
-      if (!counted) this.failures.hit(clientKey);
-      // Telling the two apart costs a second compare, on failures only.
-      this.onOutcome(
-        credential && verifierMatches(token, credential.verifier) ? 'expired' : 'unknown',
-      );
+      this.failures.hit(clientKey);
+      this.#refused(token, cached);
       return undefined;
     }
-    this.onOutcome(fromCache ? 'cache_hit' : 'db_hit');
-    if (counted) this.failures.refund(clientKey);
-    this.seenAt.record(credential.tokenId, now);
+    if (selector === undefined) {
+      // Not even token-shaped: refused without a lookup, but still a failure, and refused
+      // with 429 once the address has failed too often.
+      this.#admit(clientKey);
+      this.onOutcome('unknown');
+      return undefined;
+    }
+    // A miss costs a database read. A token that verified recently is let through however
+    // often its address has failed, so a flood of garbage from a shared address locks out
+    // no honest client behind it; every other miss is gated by the address's failures.
+    const proof = this.recent.recall(selector);
+    const vouched = proof !== undefined && verifierMatches(token, proof);
+    // Counted before the lookup, not after: a flood sent all at once would otherwise pass
+    // the check together and reach the database every one. Refunded on success.
+    if (!vouched) this.#admit(clientKey);
+    const generation = this.cache.generation;
+    let credential: PatCredential | undefined;
+    try {
+      credential = await this.store.findCredential(selector);
+    } catch (error) {
+      if (!vouched) this.failures.refund(clientKey); // the database failed, not the client
+      throw error;
+    }
+    if (!credential || !this.#isLive(token, credential)) {
+      if (vouched) this.failures.hit(clientKey);
+      this.recent.forget(selector);
+      this.#refused(token, credential);
+      return undefined;
+    }
+    this.onOutcome('db_hit');
+    if (!vouched) this.failures.refund(clientKey);
+    // Cached only once its secret verified: the cache must never hold what garbage found.
+    this.cache.set(selector, credential, generation);
+    this.recent.remember(selector, credential.verifier);
+    return this.#accept(credential);
+  }
+
+  #admit(clientKey: string): void {
+    const gate = this.failures.take(clientKey);
+    if (!gate.allowed) {
+      this.onOutcome('rate_limited');
+      throw tooManyFailedAttempts(gate.retryAfterSeconds);
+    }
+  }
+
+  /** Metrics only: a right secret past its expiry is `expired`, anything else `unknown`. */
+  #refused(token: string, credential: PatCredential | undefined): void {
+    this.onOutcome(
+      credential && verifierMatches(token, credential.verifier) ? 'expired' : 'unknown',
+    );
+  }
+
+  #isLive(token: string, credential: PatCredential): boolean {
+    return (
+      verifierMatches(token, credential.verifier) &&
+      credential.expiresAt.getTime() > this.clock().getTime()
+    );
+  }
+
+  #accept(credential: PatCredential): PatIdentity {
+    this.seenAt.record(credential.tokenId, this.clock());
     return { tokenId: credential.tokenId, user: credential.user };
   }
 }

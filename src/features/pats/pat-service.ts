@@ -8,6 +8,7 @@ import {
 } from '../../http/errors.js';
 import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
+import type { CredentialCheck } from '../users/credential-check.js';
 import { expiryWarning } from './expiry-warning.js';
 import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
 import type { PatListCache } from './pat-list-cache.js';
@@ -26,17 +27,47 @@ export interface CreatePatInput {
   expiresAt: string;
 }
 
+export interface PatServiceDeps {
+  db: Db;
+  store: PatStore;
+  audit: AuditLog;
+  rules: PatRules;
+  revocations: RevocationBus;
+  unacknowledged: UnacknowledgedPats;
+  credentials: CredentialCheck;
+  /** Each user's token list, kept true by the revocation bus. */
+  lists: PatListCache;
+  clock?: () => Date;
+}
+
+/**
+ * Unleash keeps descriptions of 10,000 characters and more; far beyond that a description is
+ * only a way to write large audit events in a loop and fill the disk.
+ */
+export const MAX_DESCRIPTION_BYTES = 16 * 1024;
+
 export class PatService {
-  constructor(
-    private readonly db: Db,
-    private readonly store: PatStore,
-    private readonly audit: AuditLog,
-    private readonly rules: PatRules,
-    private readonly revocations: RevocationBus,
-    private readonly unacknowledged: UnacknowledgedPats,
-    private readonly lists: PatListCache,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly db: Db;
+  private readonly store: PatStore;
+  private readonly audit: AuditLog;
+  private readonly rules: PatRules;
+  private readonly revocations: RevocationBus;
+  private readonly unacknowledged: UnacknowledgedPats;
+  private readonly credentials: CredentialCheck;
+  private readonly lists: PatListCache;
+  private readonly clock: () => Date;
+
+  constructor(deps: PatServiceDeps) {
+    this.db = deps.db;
+    this.store = deps.store;
+    this.audit = deps.audit;
+    this.rules = deps.rules;
+    this.revocations = deps.revocations;
+    this.unacknowledged = deps.unacknowledged;
+    this.credentials = deps.credentials;
+    this.lists = deps.lists;
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   #assertEnabled(): void {
     if (this.rules.killSwitch) throw new NotFoundError('PATs are disabled.');
@@ -74,6 +105,17 @@ export class PatService {
         'PAT description must be valid text: no NUL characters or broken unicode.',
       );
     }
+    if (Buffer.byteLength(description, 'utf8') > MAX_DESCRIPTION_BYTES) {
+      throw new BadDataError(
+        `PAT description is too long: at most ${MAX_DESCRIPTION_BYTES / 1024} KiB (${MAX_DESCRIPTION_BYTES} bytes of UTF-8).`,
+        [
+          {
+            path: '/body/description',
+            message: `The \`/body/description\` property must be at most ${MAX_DESCRIPTION_BYTES} bytes long.`,
+          },
+        ],
+      );
+    }
     // The schema checked the format; a leap second (23:59:60) passes it yet is no JS date.
     const expiresAt = new Date(input.expiresAt);
     if (Number.isNaN(expiresAt.getTime())) {
@@ -93,6 +135,9 @@ export class PatService {
     try {
       pat = await this.db.transaction(async (tx) => {
         if (!(await this.store.lockOwner(tx, actor.user.id))) throw new UnauthorizedError();
+        // A password change that deleted this request's credential while it waited on the
+        // lock above must win: no new token for a credential that is gone.
+        await this.credentials.assertLive(tx, actor);
         if ((await this.store.countUnexpired(tx, actor.user.id, now)) >= this.rules.limit) {
           throw new OperationDeniedError(
             `Too many PATs (${this.rules.limit}) already exist for this user.`,

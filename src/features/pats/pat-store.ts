@@ -64,6 +64,19 @@ export class PatStore {
     return rows.length === 1;
   }
 
+  /**
+   * Whether the token is still live for its user, and keeps it so until the transaction ends
+   * (a concurrent DELETE of it waits for our commit, and we wait for one already under way).
+   */
+  async holdLive(tx: Queryable, tokenId: number, userId: number): Promise<boolean> {
+    const rows = await tx.query(
+      `SELECT 1 FROM personal_access_tokens
+       WHERE id = $1 AND user_id = $2 AND expires_at > now() FOR SHARE`,
+      [tokenId, userId],
+    );
+    return rows.length === 1;
+  }
+
   async countUnexpired(tx: Queryable, userId: number, now: Date): Promise<number> {
     const [row] = await tx.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM personal_access_tokens WHERE user_id = $1 AND expires_at > $2',
@@ -107,6 +120,11 @@ export class PatStore {
       [id, userId],
     );
     return row && { pat: rowToPat(row), selector: row.selector };
+  }
+
+  /** Deletes all of a user's tokens (password change, user deletion). */
+  async deleteForUser(tx: Queryable, userId: number): Promise<void> {
+    await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [userId]);
   }
 
   /** Deletes the token with this selector, whoever owns it; returns what was deleted. */

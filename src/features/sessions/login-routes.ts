@@ -21,8 +21,12 @@ export function loginRoutes(
   attempts: FixedWindowLimiter,
   onOutcome: (outcome: LoginOutcome) => void = () => {},
 ) {
-  // Every attempt counts, well-formed or not, before anything else is done with it.
+  // Login CSRF first: another site must not sign a browser into an account of its choosing,
+  // and its refused attempts must not spend the address's budget (a page could otherwise
+  // lock its visitors' office out of logging in). Then every attempt counts, well-formed or
+  // not, before anything else is done with it.
   const limitAttempts = async (request: FastifyRequest) => {
+    assertNotCrossSiteWrite(request);
     const decision = attempts.take(request.ip);
     if (!decision.allowed) {
       onOutcome('rate_limited');
@@ -31,8 +35,6 @@ export function loginRoutes(
         decision.retryAfterSeconds,
       );
     }
-    // Login CSRF: another site must not sign a browser into an account of its choosing.
-    assertNotCrossSiteWrite(request);
   };
 
   return async function register(app: FastifyInstance): Promise<void> {
@@ -53,7 +55,7 @@ export function loginRoutes(
               password: { type: 'string', maxLength: 1024, description: 'The password.' },
             },
           },
-          response: pickErrors(400, 401, 403, 415, 429),
+          response: pickErrors(400, 401, 403, 415, 429, 503),
         },
       },
       async (request, reply) => {

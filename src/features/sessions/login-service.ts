@@ -1,13 +1,16 @@
+import type { Db } from '../../db/db.js';
 import { PasswordMismatch } from '../../http/errors.js';
-import { decoyPasswordHash, verifyPassword } from '../users/password.js';
+import type { PasswordHasher } from '../users/password-hasher.js';
 import type { User } from '../users/user.js';
 import type { UserStore } from '../users/user-store.js';
 import type { SessionService } from './session-service.js';
 
 export class LoginService {
   constructor(
+    private readonly db: Db,
     private readonly users: UserStore,
     private readonly sessions: SessionService,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   /**
@@ -19,14 +22,22 @@ export class LoginService {
     password: string,
   ): Promise<{ user: User; session: { id: string; expiresAt: Date } }> {
     const found = await this.users.findForLogin(login.trim());
-    const hash = found?.passwordHash ?? (await decoyPasswordHash());
-    const matches = await verifyPassword(password, hash);
+    const matches = await this.hasher.verifyOrDecoy(password, found?.passwordHash);
     if (!found || found.passwordHash === null || !matches) {
-      if (found) await this.users.recordLogin(found.user.id, false);
+      if (found) await this.users.recordFailedLogin(found.user.id);
       throw new PasswordMismatch();
     }
-    await this.users.recordLogin(found.user.id, true);
-    const user = { ...found.user, loginAttempts: 0, seenAt: new Date() };
-    return { user, session: await this.sessions.start(user) };
+    const verifiedHash = found.passwordHash;
+    // The check took a while: the password may have been changed, or the user deleted, since
+    // it was read. The session is started only if the hash verified is still the current one,
+    // under the user's row lock, so a password change either sees this session and ends it
+    // or runs before and makes this login fail.
+    const session = await this.db.transaction(async (tx) => {
+      if (!(await this.users.recordSuccessfulLogin(tx, found.user.id, verifiedHash))) {
+        throw new PasswordMismatch();
+      }
+      return this.sessions.start(tx, found.user);
+    });
+    return { user: { ...found.user, loginAttempts: 0, seenAt: new Date() }, session };
   }
 }

@@ -2,6 +2,10 @@
 // leaked sessions table cannot be replayed.
 
 import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../../db/db.js';
+import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import type { RecentlyVerified } from '../../http/recently-verified.js';
+import { tooManyFailedAttempts } from '../pats/pat-authenticator.js';
 import type { User } from '../users/user.js';
 import type { SessionStore } from './session-store.js';
 
@@ -21,31 +25,85 @@ export interface ResolvedSession {
   extendedTo?: Date;
 }
 
+export interface SessionRules {
+  ttlMs: number;
+  maxPerUser: number;
+}
+
 export class SessionService {
   constructor(
     private readonly store: SessionStore,
-    private readonly ttlMs: number,
-    private readonly maxPerUser: number,
+    private readonly rules: SessionRules,
+    /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
+    private readonly failures: FixedWindowLimiter,
+    private readonly recent: RecentlyVerified,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** A new session id at every login (no fixation); the oldest beyond the cap are ended. */
-  async start(user: User): Promise<{ id: string; expiresAt: Date }> {
+  /**
+   * A new session id at every login (no fixation); the oldest beyond the cap are ended. In
+   * the caller's transaction, which has checked that the password is still the one verified.
+   */
+  async start(tx: Queryable, user: User): Promise<{ id: string; expiresAt: Date }> {
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.clock().getTime() + this.ttlMs);
-    await this.store.insert(hashSessionId(id), user.id, expiresAt);
-    await this.store.trimForUser(user.id, this.maxPerUser);
+    const expiresAt = new Date(this.clock().getTime() + this.rules.ttlMs);
+    await this.store.insert(tx, hashSessionId(id), user.id, expiresAt);
+    await this.store.trimForUser(tx, user.id, this.rules.maxPerUser);
     return { id, expiresAt };
   }
 
-  async resolve(id: string): Promise<ResolvedSession | undefined> {
+  /**
+   * clientKey: who to count a miss against (the client IP). tokenFollows: the request also
+   * carries an Authorization header, which decides when the cookie is dead: a stale cookie
+   * sent along with a valid token (a browser tool, a curl cookie jar) must not spend the
+   * budget, and a spent budget only skips the cookie's lookup instead of refusing the request.
+   */
+  async resolve(
+    id: string,
+    clientKey: string,
+    tokenFollows = false,
+  ): Promise<ResolvedSession | undefined> {
     // Anything that is not the shape we issue cannot be a session: skip the database.
     if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
     const idHash = hashSessionId(id);
+    // As for tokens: a session that was live a moment ago is looked up however often its
+    // address has failed; any other lookup is counted first (so a concurrent flood cannot
+    // outrun the budget) and refunded when it succeeds.
+    const vouched = this.recent.recall(idHash) !== undefined;
+    if (!vouched) {
+      const gate = this.failures.take(clientKey);
+      if (!gate.allowed) {
+        if (tokenFollows) return undefined;
+        throw tooManyFailedAttempts(gate.retryAfterSeconds);
+      }
+    }
+    const found = await this.#lookup(idHash, clientKey, vouched);
+    if (!found) {
+      if (tokenFollows) {
+        if (!vouched) this.failures.refund(clientKey);
+      } else if (vouched) {
+        this.failures.hit(clientKey);
+      }
+      this.recent.forget(idHash);
+      return undefined;
+    }
+    if (!vouched) this.failures.refund(clientKey);
+    this.recent.remember(idHash, '');
+    return this.#slide(found, idHash);
+  }
+
+  async #lookup(idHash: string, clientKey: string, vouched: boolean) {
+    try {
+      return await this.store.findUser(idHash, this.clock());
+    } catch (error) {
+      if (!vouched) this.failures.refund(clientKey); // the database failed, not the client
+      throw error;
+    }
+  }
+
+  async #slide(found: { user: User; expiresAt: Date }, idHash: string): Promise<ResolvedSession> {
     const now = this.clock();
-    const found = await this.store.findUser(idHash, now);
-    if (!found) return undefined;
-    const fullExpiry = now.getTime() + this.ttlMs;
+    const fullExpiry = now.getTime() + this.rules.ttlMs;
     if (fullExpiry - found.expiresAt.getTime() < EXTEND_EVERY_MS)
       return { user: found.user, idHash };
     const extendedTo = new Date(fullExpiry);
@@ -55,5 +113,10 @@ export class SessionService {
 
   async end(id: string): Promise<void> {
     await this.store.delete(hashSessionId(id));
+  }
+
+  /** Expired sessions are dead weight: the periodic housekeeping removes them. */
+  purgeExpired(): Promise<number> {
+    return this.store.deleteExpired(this.clock());
   }
 }

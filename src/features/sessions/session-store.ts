@@ -5,12 +5,29 @@ import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.
 export class SessionStore {
   constructor(private readonly db: Queryable) {}
 
-  async insert(idHash: string, userId: number, expiresAt: Date): Promise<void> {
-    await this.db.query('INSERT INTO sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
+  async insert(tx: Queryable, idHash: string, userId: number, expiresAt: Date): Promise<void> {
+    await tx.query('INSERT INTO sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
       idHash,
       userId,
       expiresAt,
     ]);
+  }
+
+  /** Whether the session is still live, and keeps it so until the transaction ends. */
+  async holdLive(tx: Queryable, idHash: string, userId: number): Promise<boolean> {
+    const rows = await tx.query(
+      'SELECT 1 FROM sessions WHERE id_hash = $1 AND user_id = $2 AND expires_at > now() FOR SHARE',
+      [idHash, userId],
+    );
+    return rows.length === 1;
+  }
+
+  /** Removes sessions that expired before `now`; returns how many. */
+  async deleteExpired(now: Date): Promise<number> {
+    const rows = await this.db.query('DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1', [
+      now,
+    ]);
+    return rows.length;
   }
 
   /** The live user behind an unexpired session, and when it expires. */
@@ -32,8 +49,8 @@ export class SessionStore {
   }
 
   /** Keeps a user's newest `keep` sessions and ends the rest. */
-  async trimForUser(userId: number, keep: number): Promise<void> {
-    await this.db.query(
+  async trimForUser(tx: Queryable, userId: number, keep: number): Promise<void> {
+    await tx.query(
       `DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN (
          SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash LIMIT $2)`,
       [userId, keep],

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf, requireAdmin } from '../../http/authenticate.js';
+import {
+  actorOf,
+  requireAdmin,
+  requireSessionForOwnPassword,
+  takePasswordChange,
+} from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
+import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { ROLE_IDS, ROOT_ROLES, type RootRole, roleFromId, toPublicUser } from './user.js';
@@ -42,7 +48,7 @@ function toRole(value: RootRole | number): RootRole {
   return typeof value === 'number' ? (roleFromId(value) as RootRole) : value;
 }
 
-export function userAdminRoutes(users: UserService) {
+export function userAdminRoutes(users: UserService, passwordChanges: FixedWindowLimiter) {
   return async function register(app: FastifyInstance): Promise<void> {
     // Every route here is for Admins; checked before validation so others learn nothing.
     app.addHook('preValidation', async (request) => {
@@ -194,7 +200,7 @@ export function userAdminRoutes(users: UserService) {
           operationId: 'changeUserPassword',
           tags: TAGS,
           summary:
-            "Set a user's password (Admins only). Ends all their sessions and deletes their tokens.",
+            "Set a user's password (Admins only; your own needs a signed-in session). Ends all their sessions and deletes their tokens.",
           params: idParams,
           body: {
             type: 'object',
@@ -207,10 +213,12 @@ export function userAdminRoutes(users: UserService) {
               },
             },
           },
-          response: pickErrors(400, 401, 403, 404, 415),
+          response: pickErrors(400, 401, 403, 404, 415, 429, 503),
         },
       },
       async (request, reply) => {
+        requireSessionForOwnPassword(request, request.params.id);
+        takePasswordChange(request, passwordChanges);
         await users.changePassword(actorOf(request), request.params.id, request.body.password);
         return reply.code(200).send();
       },

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf, principalOf } from '../../http/authenticate.js';
+import {
+  actorOf,
+  principalOf,
+  requireSessionForOwnPassword,
+  takePasswordChange,
+} from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { BadDataError } from '../../http/errors.js';
+import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { toPublicUser, type User } from './user.js';
@@ -26,7 +32,7 @@ function meBody(user: User): string {
   return body;
 }
 
-export function userRoutes(users: UserService) {
+export function userRoutes(users: UserService, passwordChanges: FixedWindowLimiter) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get(
       '/user',
@@ -46,11 +52,15 @@ export function userRoutes(users: UserService) {
     app.post<{ Body: { password: string; confirmPassword: string } }>(
       '/user/change-password',
       {
+        // A token is refused before its body is even read (after the scope's authentication).
+        onRequest: async (request) =>
+          requireSessionForOwnPassword(request, principalOf(request).user.id),
         preValidation: requireJsonContentType,
         schema: {
           operationId: 'changeMyPassword',
           tags: ['Users'],
-          summary: 'Change your own password. Ends your other sessions and deletes your tokens.',
+          summary:
+            'Change your own password (needs a signed-in session: tokens are refused). Ends your other sessions and deletes your tokens.',
           body: {
             type: 'object',
             required: ['password', 'confirmPassword'],
@@ -67,11 +77,12 @@ export function userRoutes(users: UserService) {
               },
             },
           },
-          response: pickErrors(400, 401, 415),
+          response: pickErrors(400, 401, 403, 415, 429, 503),
         },
       },
       async (request, reply) => {
         const principal = principalOf(request);
+        takePasswordChange(request, passwordChanges);
         if (request.body.password !== request.body.confirmPassword) {
           throw new BadDataError('The passwords do not match.', [
             {

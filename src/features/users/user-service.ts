@@ -1,4 +1,4 @@
-import { PgCode, pgErrorCode, type Db, type Queryable } from '../../db/db.js';
+import { PgCode, pgErrorCode, type Db } from '../../db/db.js';
 import {
   BadDataError,
   NameExistsError,
@@ -7,8 +7,10 @@ import {
 } from '../../http/errors.js';
 import type { AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
+import type { PatStore } from '../pats/pat-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
-import { hashPassword } from './password.js';
+import type { CredentialCheck } from './credential-check.js';
+import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
 import type { RootRole, User } from './user.js';
 import type { UserStore } from './user-store.js';
@@ -58,14 +60,42 @@ function lastAdminError(): OperationDeniedError {
  * User administration. Every change that alters what a user may do takes effect at once: it
  * is announced to all instances in its transaction and applied to this one after commit.
  */
+export interface UserServiceDeps {
+  db: Db;
+  users: UserStore;
+  sessions: SessionStore;
+  pats: PatStore;
+  audit: AuditLog;
+  revocations: RevocationBus;
+  hasher: PasswordHasher;
+  credentials: CredentialCheck;
+}
+
+/*
+ * Lock order, the same in every transaction here, so that concurrent changes queue instead of
+ * deadlocking: every live Admin's row (by id) when the change can lower the Admin count, then
+ * the target user's row, then the acting credential (CredentialCheck), then whatever is deleted.
+ */
 export class UserService {
-  constructor(
-    private readonly db: Db,
-    private readonly users: UserStore,
-    private readonly sessions: SessionStore,
-    private readonly audit: AuditLog,
-    private readonly revocations: RevocationBus,
-  ) {}
+  private readonly db: Db;
+  private readonly users: UserStore;
+  private readonly sessions: SessionStore;
+  private readonly pats: PatStore;
+  private readonly audit: AuditLog;
+  private readonly revocations: RevocationBus;
+  private readonly hasher: PasswordHasher;
+  private readonly credentials: CredentialCheck;
+
+  constructor(deps: UserServiceDeps) {
+    this.db = deps.db;
+    this.users = deps.users;
+    this.sessions = deps.sessions;
+    this.pats = deps.pats;
+    this.audit = deps.audit;
+    this.revocations = deps.revocations;
+    this.hasher = deps.hasher;
+    this.credentials = deps.credentials;
+  }
 
   list(): Promise<User[]> {
     return this.users.listLive();
@@ -86,7 +116,8 @@ export class UserService {
       ]);
     }
     if (input.password !== undefined) assertPasswordPolicy(input.password);
-    const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+    const passwordHash =
+      input.password === undefined ? null : await this.hasher.hash(input.password);
     return this.db.transaction(async (tx) => {
       let user: User;
       try {
@@ -104,20 +135,20 @@ export class UserService {
         throw translateUnique(error);
       }
       await this.audit.record('user-created', actor, userEventData(user), tx);
+      await this.credentials.assertLive(tx, actor);
       return user;
     });
   }
 
   async update(actor: AuditActor, id: number, input: UpdateUserInput): Promise<User> {
+    const demoting = input.rootRole !== undefined && input.rootRole !== 'Admin';
     const updated = await this.db.transaction(async (tx) => {
+      const admins = demoting ? await this.users.lockAndCountAdmins(tx) : undefined;
       const current = await this.users.lockLive(tx, id);
       if (!current) throw userNotFound(id);
-      if (
-        input.rootRole !== undefined &&
-        input.rootRole !== 'Admin' &&
-        current.rootRole === 'Admin'
-      ) {
-        if ((await this.users.lockAndCountAdmins(tx)) <= 1) throw lastAdminError();
+      await this.credentials.assertLive(tx, actor);
+      if (admins !== undefined && current.rootRole === 'Admin' && admins <= 1) {
+        throw lastAdminError();
       }
       let user: User;
       try {
@@ -143,12 +174,14 @@ export class UserService {
   /** Ends their sessions and tokens at once; the row and its events stay for the audit trail. */
   async delete(actor: AuditActor, id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
+      const admins = await this.users.lockAndCountAdmins(tx);
       const user = await this.users.lockLive(tx, id);
       if (!user) throw userNotFound(id);
-      if (user.rootRole === 'Admin' && (await this.users.lockAndCountAdmins(tx)) <= 1) {
-        throw lastAdminError();
-      }
+      await this.credentials.assertLive(tx, actor);
+      if (user.rootRole === 'Admin' && admins <= 1) throw lastAdminError();
       await this.users.softDelete(tx, id);
+      await this.pats.deleteForUser(tx, id);
+      await this.sessions.deleteForUser(tx, id);
       await this.audit.record('user-deleted', actor, userEventData(user), tx);
       await this.revocations.announce(tx, { kind: 'user', userId: id });
     });
@@ -166,13 +199,14 @@ export class UserService {
     keepSessionHash?: string,
   ): Promise<void> {
     assertPasswordPolicy(password);
-    const passwordHash = await hashPassword(password);
-    await this.db.transaction(async (tx: Queryable) => {
+    const passwordHash = await this.hasher.hash(password);
+    await this.db.transaction(async (tx) => {
       const user = await this.users.lockLive(tx, id);
       if (!user) throw userNotFound(id);
+      await this.credentials.assertLive(tx, actor);
       await this.users.setPasswordHash(tx, id, passwordHash);
       await this.sessions.deleteForUser(tx, id, keepSessionHash);
-      await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [id]);
+      await this.pats.deleteForUser(tx, id);
       await this.audit.record(
         'user-password-changed',
         actor,

@@ -50,13 +50,6 @@ export interface NewUser {
 export class UserStore {
   constructor(private readonly db: Queryable) {}
 
-  async countLive(): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM users WHERE deleted_at IS NULL',
-    );
-    return row?.n ?? 0;
-  }
-
   async insert(user: NewUser, db: Queryable = this.db): Promise<User> {
     const [row] = await db.query<UserRow>(
       `INSERT INTO users (username, email, name, password_hash, root_role)
@@ -88,13 +81,21 @@ export class UserStore {
     return row && { user: rowToUser(row), passwordHash: row.password_hash };
   }
 
-  async recordLogin(id: number, success: boolean): Promise<void> {
-    await this.db.query(
-      success
-        ? 'UPDATE users SET login_attempts = 0, seen_at = now() WHERE id = $1'
-        : 'UPDATE users SET login_attempts = login_attempts + 1 WHERE id = $1',
-      [id],
+  async recordFailedLogin(id: number): Promise<void> {
+    await this.db.query('UPDATE users SET login_attempts = login_attempts + 1 WHERE id = $1', [id]);
+  }
+
+  /**
+   * Records a login whose password verified against `verifiedHash`, only if that is still the
+   * user's hash and the user is live; the row stays locked until the transaction ends.
+   */
+  async recordSuccessfulLogin(tx: Queryable, id: number, verifiedHash: string): Promise<boolean> {
+    const rows = await tx.query(
+      `UPDATE users SET login_attempts = 0, seen_at = now()
+       WHERE id = $1 AND deleted_at IS NULL AND password_hash = $2 RETURNING id`,
+      [id, verifiedHash],
     );
+    return rows.length === 1;
   }
 
   async listLive(): Promise<User[]> {
@@ -116,10 +117,12 @@ export class UserStore {
   /**
    * Locks every live Admin and counts them. Two transactions demoting or deleting the last two
    * Admins at once queue on these row locks, and the second one sees the first one's change.
+   * In id order, and before any other user row: two transactions that took them in different
+   * orders deadlocked on PostgreSQL (one got a 500).
    */
   async lockAndCountAdmins(tx: Queryable): Promise<number> {
     const rows = await tx.query(
-      "SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL FOR UPDATE",
+      "SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE",
     );
     return rows.length;
   }
@@ -148,11 +151,9 @@ export class UserStore {
     return rowToUser(row);
   }
 
-  /** Soft delete: the row stays for the audit trail; its log-in names are freed. */
+  /** Soft delete: the row stays for the audit trail (its tokens and sessions go with their stores). */
   async softDelete(tx: Queryable, id: number): Promise<void> {
     await tx.query('UPDATE users SET deleted_at = now() WHERE id = $1', [id]);
-    await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [id]);
-    await tx.query('DELETE FROM sessions WHERE user_id = $1', [id]);
   }
 
   async setPasswordHash(tx: Queryable, id: number, passwordHash: string): Promise<void> {

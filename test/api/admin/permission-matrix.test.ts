@@ -23,6 +23,7 @@ interface Cell {
   target: Party;
   auth: Auth;
   role: RootRole;
+  via: 'session' | 'PAT';
   own: boolean;
   /** Own resource: the actor's; someone else's: the target's. */
   subject: Party;
@@ -69,14 +70,17 @@ async function userRow(id: number) {
   return row;
 }
 
-function expectStatus(response: LightMyRequestResponse, status: number) {
+function expectStatus(response: LightMyRequestResponse, status: number, name = 'PermissionError') {
   assert.equal(response.statusCode, status, response.body);
   if (status >= 400) {
     const body = json<{ id: string; name: string; message: string; details: unknown[] }>(response);
     assert.ok(body.id && body.name && body.message && Array.isArray(body.details));
-    if (status === 403) assert.equal(body.name, 'PermissionError');
+    if (status === 403) assert.equal(body.name, name);
   }
 }
+
+/** Setting one's own password needs a session: a leaked token must not become the account. */
+const ownPasswordByToken = (cell: Cell) => cell.via === 'PAT' && cell.subject === cell.actor;
 
 const adminOnly = (cell: Cell, response: LightMyRequestResponse, okStatus: number) =>
   expectStatus(response, cell.role === 'Admin' ? okStatus : 403);
@@ -214,11 +218,13 @@ const routes: RouteCase[] = [
       });
     },
     async check(cell, response) {
-      adminOnly(cell, response, 200);
+      const allowed = cell.role === 'Admin' && !ownPasswordByToken(cell);
+      if (cell.role === 'Admin' && !allowed) expectStatus(response, 403, 'OperationDeniedError');
+      else adminOnly(cell, response, 200);
       const changed =
         (await userRow(cell.subject.user.id))?.password_hash !==
         hashBefore.get(cell.subject.user.id);
-      assert.equal(changed, cell.role === 'Admin');
+      assert.equal(changed, allowed);
     },
   },
   {
@@ -230,14 +236,19 @@ const routes: RouteCase[] = [
         auth,
         body: { password: STRONG, confirmPassword: STRONG },
       }),
-    async check({ actor, target }, response) {
-      expectStatus(response, 200);
-      // Only the caller's own account: the other user can still use their token.
+    async check({ actor, target, via }, response) {
+      // Only ever the caller's own account: the other user can still use their token.
       assert.equal(
         (await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: target.token } }))
           .statusCode,
         200,
       );
+      if (via === 'PAT') {
+        expectStatus(response, 403, 'OperationDeniedError');
+        assert.equal(await tokenExists(actor.tokenId), true, 'refused: nothing rotated');
+        return;
+      }
+      expectStatus(response, 200);
       assert.equal(await tokenExists(actor.tokenId), false, 'own tokens rotated with the password');
     },
   },
@@ -255,7 +266,15 @@ for (const route of routes) {
             const target = await party('Editor');
             const auth: Auth =
               via === 'session' ? { cookie: actor.cookie } : { token: actor.token };
-            const cell: Cell = { actor, target, auth, role, own, subject: own ? actor : target };
+            const cell: Cell = {
+              actor,
+              target,
+              auth,
+              role,
+              via,
+              own,
+              subject: own ? actor : target,
+            };
             await route.check(cell, await route.run(cell));
           });
         }

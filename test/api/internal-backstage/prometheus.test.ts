@@ -75,8 +75,8 @@ test('counts requests by route template, token and login outcomes, cache entries
     assert.equal(outcome('rate_limited'), 0);
     assert.equal(sample(body, 'unlatch_login_attempts_total{outcome="success"}'), 1);
     assert.equal(sample(body, 'unlatch_login_attempts_total{outcome="failure"}'), 1);
-    // Both tokens' credentials: the expired one is cached too (expiry is checked on use).
-    assert.equal(sample(body, 'unlatch_credential_cache_entries'), 2);
+    // The live token only: a credential is cached once it verified and was live.
+    assert.equal(sample(body, 'unlatch_credential_cache_entries'), 1);
     assert.equal(sample(body, 'unlatch_listen_connected'), 1);
     assert.equal(
       sample(
@@ -99,8 +99,9 @@ test('counts requests by route template, token and login outcomes, cache entries
     } else {
       assert.ok(!body.includes('unlatch_db_pool_connections{'), 'PGlite has no pool');
     }
-    // Not wired yet: no samples rather than a made-up 0.
-    assert.ok(!body.includes('unlatch_password_hashes{'));
+    // Wired to the password-hashing queue, idle between requests.
+    assert.equal(sample(body, 'unlatch_password_hashes{state="in_flight"}'), 0);
+    assert.equal(sample(body, 'unlatch_password_hashes{state="queued"}'), 0);
     h.services.metrics.setHashingSource(() => ({ inFlight: 2, queued: 5 }));
     const wired = await scrape(h);
     assert.equal(sample(wired, 'unlatch_password_hashes{state="in_flight"}'), 2);

@@ -1,0 +1,58 @@
+// Periodic clean-up: expired sessions (a user's are otherwise only trimmed at their next
+// login) and, when EVENTS_RETENTION_DAYS is set, audit events past it. Both are idempotent
+// deletes, so every instance may run them; they are cheap when there is nothing to remove.
+
+import type { EventStore } from '../events/event-store.js';
+import type { SessionService } from '../sessions/session-service.js';
+
+const DAY_MS = 86_400_000;
+
+export interface HousekeepingDeps {
+  sessions: SessionService;
+  events: EventStore;
+  /** 0 keeps events forever. */
+  eventsRetentionDays: number;
+  intervalMs: number;
+  onError: (error: unknown) => void;
+  clock?: () => Date;
+}
+
+export class Housekeeping {
+  #timer: NodeJS.Timeout | undefined;
+  readonly #deps: HousekeepingDeps;
+
+  constructor(deps: HousekeepingDeps) {
+    this.#deps = deps;
+  }
+
+  #first: NodeJS.Timeout | undefined;
+
+  /** A first run soon after start (servers that restart often still clean up), then every interval. */
+  start(firstRunAfterMs = 60_000): void {
+    if (this.#timer) return;
+    const run = () => {
+      this.runOnce().catch(this.#deps.onError);
+    };
+    this.#first = setTimeout(run, firstRunAfterMs);
+    this.#timer = setInterval(run, this.#deps.intervalMs);
+    this.#first.unref();
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.#first);
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async runOnce(): Promise<{ sessions: number; events: number }> {
+    const { sessions, events, eventsRetentionDays } = this.#deps;
+    const now = (this.#deps.clock ?? (() => new Date()))();
+    const expiredSessions = await sessions.purgeExpired();
+    const oldEvents =
+      eventsRetentionDays === 0
+        ? 0
+        : await events.deleteOlderThan(new Date(now.getTime() - eventsRetentionDays * DAY_MS));
+    return { sessions: expiredSessions, events: oldEvents };
+  }
+}

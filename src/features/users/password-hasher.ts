@@ -1,0 +1,61 @@
+// scrypt runs on libuv's thread pool and takes ~100 ms of a core per call: without a cap,
+// one user's burst of password changes queues every other login behind it (60 parallel
+// changes by one Viewer made an Admin's login take 12 s). All password work goes through
+// one bounded queue: at most `concurrency` hashes run at once, at most `maxWaiting` wait,
+// and beyond that the caller gets 503 with Retry-After at once instead of a long wait.
+
+import { ServiceUnavailableError } from '../../http/errors.js';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
+
+export interface HashingQueueState {
+  running: number;
+  waiting: number;
+}
+
+export class PasswordHasher {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxWaiting: number,
+  ) {}
+
+  get state(): HashingQueueState {
+    return { running: this.#running, waiting: this.#waiting.length };
+  }
+
+  hash(password: string): Promise<string> {
+    return this.#run(() => hashPassword(password));
+  }
+
+  verify(password: string, stored: string): Promise<boolean> {
+    return this.#run(() => verifyPassword(password, stored));
+  }
+
+  /** Checks against a decoy when there is no stored hash, so both cost the same. */
+  verifyOrDecoy(password: string, stored: string | null | undefined): Promise<boolean> {
+    return this.#run(async () => verifyPassword(password, stored ?? (await decoyPasswordHash())));
+  }
+
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#running < this.concurrency) {
+      this.#running++;
+    } else {
+      if (this.#waiting.length >= this.maxWaiting) {
+        throw new ServiceUnavailableError(
+          'Too many password checks are waiting on this server right now. Try again in a moment.',
+        );
+      }
+      // The slot is handed over by the finishing task, so #running stays as it is.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
