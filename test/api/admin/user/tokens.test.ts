@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertError } from '../../../helpers/assertions.js';
 import {
   type Harness,
   inDays,
@@ -13,7 +14,6 @@ import {
 const URL = '/api/admin/user/tokens';
 const TOKEN_FORMAT = /^user:v2_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{43}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface PatBody {
   id: number;
@@ -25,35 +25,11 @@ interface PatBody {
   expiryWarning?: string;
   secret?: string;
 }
-interface ErrorBody {
-  id: string;
-  name: string;
-  message: string;
-  details: { message: string; path?: string }[];
-}
-
 let h: Harness;
 before(async () => {
   h = await startHarness();
 });
 after(() => h.close());
-
-function assertError(
-  response: { statusCode: number; body: string; headers: Record<string, unknown> },
-  status: number,
-  name: string,
-  message?: string | RegExp,
-) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8/);
-  const body = JSON.parse(response.body) as ErrorBody;
-  assert.match(body.id, UUID);
-  assert.equal(body.name, name);
-  assert.ok(Array.isArray(body.details) && body.details.length > 0, 'details is a non-empty list');
-  if (typeof message === 'string') assert.equal(body.message, message);
-  else if (message) assert.match(body.message, message);
-  return body;
-}
 
 describe('POST /api/admin/user/tokens', () => {
   let owner: TestUser;
