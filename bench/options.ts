@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** PostgreSQL base URL; undefined means embedded PGlite in a temporary DATA_DIR. */
   databaseUrl: string | undefined;
   forceBuild: boolean;
+  /** METRICS_ENABLED for the server: compare the ratios of runs with and without. */
+  metrics: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -54,6 +56,12 @@ function sizeList(raw: string | undefined): readonly number[] {
   return sizes;
 }
 
+function onOff(raw: string | undefined): boolean {
+  if (raw === undefined || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`metrics must be on or off (got "${raw}")`);
+}
+
 export function readOptions(argv: readonly string[], env: Env): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -68,6 +76,7 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
       'scale-sizes': { type: 'string' },
       'propagation-tokens': { type: 'string' },
       build: { type: 'boolean' },
+      metrics: { type: 'string' },
     },
     strict: true,
   });
@@ -88,5 +97,6 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
     ),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     forceBuild: values.build === true,
+    metrics: onOff(values.metrics ?? env.BENCH_METRICS),
   };
 }

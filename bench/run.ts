@@ -2,6 +2,7 @@
 //   npm run bench -- --duration 3 --rounds 1 --warmup 3        a quick smoke run
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   on PostgreSQL
 //   npm run bench -- --scale                                   1,000 vs 1,000,000 tokens
+//   npm run bench -- --metrics off                             the server with METRICS_ENABLED=false
 // Flags (or BENCH_* variables): see bench/options.ts.
 
 import { ensureBuilt } from './build.js';
@@ -20,7 +21,8 @@ function out(text: string): void {
 function settings(options: BenchOptions): string {
   return (
     `${options.connections} connections, ${options.durationSec} s x ${options.rounds} rounds ` +
-    `after ${options.warmupSec} s warm-up; database: ${options.databaseUrl ? 'PostgreSQL' : 'PGlite'}`
+    `after ${options.warmupSec} s warm-up; database: ${options.databaseUrl ? 'PostgreSQL' : 'PGlite'}; ` +
+    `metrics ${options.metrics ? 'on' : 'off'}`
   );
 }
 

@@ -53,20 +53,36 @@ export async function runStandard(options: BenchOptions): Promise<ScenarioOutcom
   try {
     const db = await database.open();
     const fixtures = await seedFixtures(db, options.users).finally(() => db.close());
-    const server = await startServer('server', { ...database.serverEnv, ...SERVER_ENV });
+    const server = await startServer('server', {
+      ...database.serverEnv,
+      ...SERVER_ENV,
+      METRICS_ENABLED: String(options.metrics),
+    });
     children.push(server);
     const baseline = await startBaseline();
     children.push(baseline);
     await preflight(server.url, fixtures.readerTokens);
     log(`server pid ${server.pid} (${database.kind}), baseline pid ${baseline.pid}`);
+    log(`server RSS before load: ${Math.round((await server.rssKiB()) / 1024)} MiB`);
     const scenarios = buildScenarios(fixtures);
     const outcomes: ScenarioOutcome[] = [];
     for (const name of options.scenarios) {
       outcomes.push(await measureScenario(scenarios[name], server, baseline, options));
     }
+    if (options.metrics) await logMetrics(server.url);
     return outcomes;
   } finally {
     for (const child of children) await child.stop();
     await database.dispose();
   }
+}
+
+/** What the server's own metrics counted over the run: its counters, not the histogram. */
+async function logMetrics(url: string): Promise<void> {
+  const response = await fetch(`${url}/internal-backstage/prometheus`);
+  const text = await response.text();
+  const lines = text
+    .split('\n')
+    .filter((line) => /^(unlatch_\w+|http_request_duration_seconds_count)\b/.test(line));
+  log(`\n### The server's metrics after the run\n\n${lines.join('\n')}`);
 }

@@ -15,6 +15,7 @@ import { createAuthenticate } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { ServiceUnavailableError } from './http/errors.js';
+import { registerMetricsRoute } from './http/metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createBodyAjv, validatorCompiler } from './http/validation.js';
@@ -101,8 +102,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // Ordinary requests are logged at debug (per-request info logging costs a third of the
   // throughput); failures and slow requests at info.
   const logEveryRequest = app.log.level === 'debug' || app.log.level === 'trace';
+  const metrics = services.metrics;
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
+    // In this hook rather than one of its own: a hook per request is measurable.
+    if (metrics.enabled) metrics.observeRequest(request, reply, ms);
     const notable = reply.statusCode >= 500 || ms > SLOW_REQUEST_MS;
     if (notable || logEveryRequest) {
       const entry = {
@@ -120,8 +124,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // credential cache is bypassed, so a missed notification can never keep a token alive.
   const stopListening = await services.revocations.listen(db, (connected) => {
     services.credentialCache.setEnabled(connected);
+    services.patLists.setEnabled(connected);
+    metrics.setListenConnected(connected);
     app.log.warn({ connected }, 'revocation notifications connection changed');
   });
+  metrics.setListenConnected(true);
   app.addHook('onClose', async () => {
     await stopListening();
     services.housekeeping.stop();
@@ -131,8 +138,13 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
 
   await registerOpenApi(app, VERSION);
   app.get('/health', { schema: { hide: true } }, async () => ({ health: 'GOOD' }));
-  await app.register(loginRoutes(services.login, services.sessions, services.loginAttempts));
+  await app.register(
+    loginRoutes(services.login, services.sessions, services.loginAttempts, (outcome) =>
+      metrics.loginOutcome(outcome),
+    ),
+  );
   await app.register(leakRoutes(services.leakedTokens, services.leakReports));
+  if (metrics.enabled) registerMetricsRoute(app, metrics, config.metricsToken);
   await registerWebUi(app);
 
   // Everything under /api/admin needs credentials. Routes get them from this scope's hook;

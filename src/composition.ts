@@ -8,6 +8,7 @@ import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
+import { PatListCache } from './features/pats/pat-list-cache.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
 import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
@@ -21,6 +22,7 @@ import { CredentialCheck } from './features/users/credential-check.js';
 import { PasswordHasher } from './features/users/password-hasher.js';
 import { UserService } from './features/users/user-service.js';
 import { UserStore } from './features/users/user-store.js';
+import { createMetrics, NO_METRICS } from './http/metrics.js';
 import { FixedWindowLimiter } from './http/rate-limiter.js';
 import { RecentlyVerified } from './http/recently-verified.js';
 
@@ -41,13 +43,26 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const audit = new AuditLog(eventStore);
   const revocations = new RevocationBus();
   const credentialCache = new CredentialCache(config.authCacheMaxEntries, config.authCacheTtlMs);
+  const patLists = new PatListCache(config.authCacheMaxEntries, config.authCacheTtlMs);
   revocations.subscribe((revocation) => {
-    if (revocation.kind === 'pat') credentialCache.evictSelector(revocation.selector);
-    else credentialCache.evictUser(revocation.userId);
+    if (revocation.kind === 'pat') {
+      credentialCache.evictSelector(revocation.selector);
+      patLists.clear();
+    } else if (revocation.kind === 'user') {
+      credentialCache.evictUser(revocation.userId);
+      patLists.evictUser(revocation.userId);
+    } else {
+      patLists.evictUser(revocation.userId);
+    }
   });
 
-  const seenAt = new SeenAtTracker(patStore, config.seenAtFlushIntervalMs, (error) =>
-    log.warn({ err: error }, 'could not write token seenAt; will retry'),
+  // Other instances' lists show a flushed seenAt within their TTL: seenAt is approximate by
+  // design (batched every few seconds), so that is not worth a notification.
+  const seenAt = new SeenAtTracker(
+    patStore,
+    config.seenAtFlushIntervalMs,
+    (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
+    () => patLists.clear(),
   );
   // One failed-attempt budget per address for tokens and session cookies alike: both are
   // credentials whose misses cost a database read.
@@ -66,6 +81,16 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
   );
   const credentials = new CredentialCheck(patStore, sessionStore);
+  const metrics = config.metricsEnabled
+    ? createMetrics({ credentialCacheEntries: () => credentialCache.size, db })
+    : NO_METRICS;
+  if (metrics.enabled) {
+    patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
+    metrics.setHashingSource(() => ({
+      inFlight: hasher.state.running,
+      queued: hasher.state.waiting,
+    }));
+  }
   const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
     log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
   );
@@ -81,6 +106,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     revocations,
     unacknowledged: unacknowledgedPats,
     credentials,
+    lists: patLists,
   });
   const leakedTokens = new LeakedTokens({ db, store: patStore, audit, revocations });
   const leakReports = new FixedWindowLimiter(config.leakReportRateLimitPerMinute, MINUTE_MS);
@@ -111,10 +137,12 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
 
   return {
     userStore,
+    patStore,
     eventStore,
     audit,
     revocations,
     credentialCache,
+    patLists,
     seenAt,
     unacknowledgedPats,
     patAuthenticator,
@@ -128,5 +156,6 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     hasher,
     userService,
     housekeeping,
+    metrics,
   };
 }

@@ -75,3 +75,25 @@ test('a bad DATABASE_URL message does not echo a password', () => {
     (error: unknown) => error instanceof Error && !error.message.includes('hunter2'),
   );
 });
+
+test('metrics: on by default, METRICS_ENABLED validated like the other switches, METRICS_TOKEN', () => {
+  assert.equal(loadConfig({}).metricsEnabled, true);
+  assert.equal(loadConfig({}).metricsToken, undefined);
+  assert.equal(loadConfig({ METRICS_ENABLED: 'false' }).metricsEnabled, false);
+  assert.equal(loadConfig({ METRICS_ENABLED: '0' }).metricsEnabled, false);
+  assert.throws(
+    () => loadConfig({ METRICS_ENABLED: 'off' }),
+    /METRICS_ENABLED must be true or false/,
+  );
+  assert.equal(
+    loadConfig({ METRICS_TOKEN: 'a-scraper-secret-1234' }).metricsToken,
+    'a-scraper-secret-1234',
+  );
+  assert.throws(
+    () => loadConfig({ METRICS_TOKEN: 'short' }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /METRICS_TOKEN/.test(error.message) &&
+      !/short/.test(error.message),
+  );
+});

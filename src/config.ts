@@ -40,6 +40,10 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** ... and its headers within this (at most requestTimeoutMs). */
   readonly headersTimeoutMs: number;
+  /** Serve Prometheus metrics at /internal-backstage/prometheus. */
+  readonly metricsEnabled: boolean;
+  /** When set, the metrics need `Authorization: Bearer <this>`; unset, they are open. */
+  readonly metricsToken: string | undefined;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -107,6 +111,16 @@ function databaseUrl(env: Env): string | undefined {
     throw new ConfigError(
       `DATABASE_URL must use postgres:// or postgresql:// (got ${url.protocol}//).`,
     );
+  }
+  return raw;
+}
+
+function metricsToken(env: Env): string | undefined {
+  const raw = present(env, 'METRICS_TOKEN');
+  if (raw === undefined) return undefined;
+  // A guard that can be guessed guards nothing; the value itself is never repeated.
+  if (raw.length < 16 || /\s/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters, without spaces.');
   }
   return raw;
 }
@@ -179,5 +193,7 @@ export function loadConfig(env: Env): Config {
     eventsRetentionDays: integer(env, 'EVENTS_RETENTION_DAYS', 0, 0, 36_500),
     requestTimeoutMs,
     headersTimeoutMs,
+    metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
+    metricsToken: metricsToken(env),
   });
 }

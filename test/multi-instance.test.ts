@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
+import type { Services } from '../src/composition.js';
 import { PgDb } from '../src/db/pg-db.js';
 import { createLogger } from '../src/logger.js';
 import { databaseUrl, type Harness, json, startHarness } from './helpers/harness.js';
@@ -38,6 +39,7 @@ describe('two instances on one PostgreSQL', () => {
   let a: Harness;
   let bDb: PgDb | undefined;
   let b: FastifyInstance | undefined;
+  let bServices: Services | undefined;
 
   before(async () => {
     if (skip) return;
@@ -47,7 +49,13 @@ describe('two instances on one PostgreSQL', () => {
       connectionString: databaseUrl as string,
       options: `-c search_path=${row?.schema}`,
     });
-    ({ app: b } = await buildApp({ config: a.config, db: bDb, logger: createLogger('silent') }));
+    // B's caches would expire within the bound by themselves: a long TTL there shows that
+    // what empties them is the notification.
+    ({ app: b, services: bServices } = await buildApp({
+      config: { ...a.config, authCacheTtlMs: 60_000 },
+      db: bDb,
+      logger: createLogger('silent'),
+    }));
     await b.ready();
   });
 
@@ -84,4 +92,56 @@ describe('two instances on one PostgreSQL', () => {
     assert.equal((await get(a.app, secret)).statusCode, 401);
     assert.equal(await statusOnceRevoked(b as FastifyInstance, secret), 401);
   });
+
+  /** The ids B lists for this user once its list reflects `expected`, or at the bound. */
+  async function listOnB(cookie: string, expected: number[]): Promise<number[]> {
+    const deadline = Date.now() + REVOCATION_BOUND_MS;
+    for (;;) {
+      const response = await (b as FastifyInstance).inject({
+        method: 'GET',
+        url: '/api/admin/user/tokens',
+        headers: { cookie },
+      });
+      assert.equal(response.statusCode, 200);
+      const ids = json<{ pats: { id: number }[] }>(response).pats.map((p) => p.id);
+      if (JSON.stringify(ids) === JSON.stringify(expected) || Date.now() >= deadline) return ids;
+      await sleep(POLL_MS);
+    }
+  }
+
+  test(
+    "token lists are cached per user, yet B's list follows creations and deletions on A",
+    { skip },
+    async () => {
+      const owner = await a.quickSignedIn();
+      const list = async (app: FastifyInstance) =>
+        json<{ pats: { id: number }[] }>(
+          await app.inject({
+            method: 'GET',
+            url: '/api/admin/user/tokens',
+            headers: { cookie: owner.cookie },
+          }),
+        ).pats.map((p) => p.id);
+      const first = json<{ id: number }>(await a.createPat({ cookie: owner.cookie })).id;
+      // B lists (and caches) the one token.
+      assert.deepEqual(await listOnB(owner.cookie, [first]), [first]);
+      assert.ok(bServices?.patLists.get(owner.user.id), 'B serves the list from its cache');
+      const second = json<{ id: number }>(await a.createPat({ cookie: owner.cookie })).id;
+      assert.deepEqual(await list(a.app), [first, second], 'A lists its own creation at once');
+      assert.deepEqual(await listOnB(owner.cookie, [first, second]), [first, second]);
+
+      const deleted = await a.request({
+        method: 'DELETE',
+        url: `/api/admin/user/tokens/${first}`,
+        auth: { cookie: owner.cookie },
+      });
+      assert.equal(deleted.statusCode, 200);
+      assert.deepEqual(await list(a.app), [second], 'gone from A at once');
+      assert.deepEqual(
+        await listOnB(owner.cookie, [second]),
+        [second],
+        'and from B within the bound',
+      );
+    },
+  );
 });

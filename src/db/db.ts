@@ -24,6 +24,14 @@ export interface Db extends Queryable {
   ): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
+  /** Connection pool counts, for metrics; absent where there is no pool (PGlite). */
+  poolStats?(): PoolStats;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 /** PostgreSQL error codes the stores translate into domain outcomes. */

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 // Any fixed number works; it only has to be the same for every instance of Unlatch.
@@ -30,6 +30,9 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  */
 export async function migrate(db: Db, migrations?: Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
+  // The usual start, an up-to-date database, needs no transaction and no lock: applied
+  // versions only ever grow, so "nothing pending" read without the lock stays true.
+  if ((await pendingVersions(db, all)).length === 0) return [];
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -54,4 +57,18 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<number[
     }
     return applied;
   });
+}
+
+/** Versions in `all` that the database has not applied (all of them on an empty database). */
+export async function pendingVersions(db: Queryable, all: readonly Migration[]): Promise<number[]> {
+  const [table] = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
+  );
+  if (table?.present !== true) return all.map((m) => m.version);
+  const applied = new Set(
+    (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map(
+      (row) => row.version,
+    ),
+  );
+  return all.filter((m) => !applied.has(m.version)).map((m) => m.version);
 }

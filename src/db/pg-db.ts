@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PgListener } from './pg-listener.js';
-import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
+import { assertChannelName, type Db, type PoolStats, type Queryable, type SqlParam } from './db.js';
 
 export interface PgDbOptions {
   connectionString: string;
@@ -85,6 +85,14 @@ export class PgDb implements Db {
   async notify(channel: string, payload: string): Promise<void> {
     assertChannelName(channel);
     await this.#pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  poolStats(): PoolStats {
+    return {
+      total: this.#pool.totalCount,
+      idle: this.#pool.idleCount,
+      waiting: this.#pool.waitingCount,
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
 
 /**
@@ -8,9 +9,11 @@ import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   readonly #pg: PGlite;
+  readonly #unlock: () => Promise<void>;
 
-  private constructor(pg: PGlite) {
+  private constructor(pg: PGlite, unlock: () => Promise<void>) {
     this.#pg = pg;
+    this.#unlock = unlock;
   }
 
   /** dataDir undefined: an in-memory database (tests). */
@@ -18,12 +21,22 @@ export class PgliteDb implements Db {
     // PostgreSQL's default 128 MB of shared buffers nearly doubles the process's memory; a
     // laptop-sized database is served as well from 16 MB (RSS ~300 MB -> ~175 MB measured).
     const options = { postgresqlconf: ['shared_buffers = 16MB'] };
-    const pg =
-      dataDir === undefined ? await PGlite.create(options) : await PGlite.create(dataDir, options);
-    if (searchPath !== undefined) {
-      await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`);
+    const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+    try {
+      const pg =
+        dataDir === undefined
+          ? await PGlite.create(options)
+          : await PGlite.create(dataDir, options);
+      if (searchPath !== undefined) {
+        await pg.exec(
+          `CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`,
+        );
+      }
+      return new PgliteDb(pg, unlock);
+    } catch (error) {
+      await unlock();
+      throw error;
     }
-    return new PgliteDb(pg);
   }
 
   async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
@@ -59,5 +72,6 @@ export class PgliteDb implements Db {
 
   async close(): Promise<void> {
     await this.#pg.close();
+    await this.#unlock();
   }
 }

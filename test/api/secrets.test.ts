@@ -167,6 +167,18 @@ test('no secret or password in any table, event, log line or other response afte
     record(await h.request({ method: 'GET', url: '/api/admin/user-admin', auth: { cookie } }));
     await h.request({ method: 'POST', url: '/logout', auth: { cookie } });
     await h.services.seenAt.flush();
+    // The metrics saw all of the above: they must name no user, token, selector or password.
+    const metrics = await h.request({ method: 'GET', url: '/internal-backstage/prometheus' });
+    assert.equal(metrics.statusCode, 200);
+    assert.match(metrics.body, /unlatch_token_authentications_total\{outcome="cache_hit"\} [1-9]/);
+    record(metrics);
+    for (const name of [user.username as string, 'leak-check', 'leak-check-2']) {
+      assert.ok(!metrics.body.includes(name), `the metrics name the user ${name}`);
+    }
+    for (const secret of secrets) {
+      // user:v2_<selector 22>_<secret 43>
+      assert.ok(!metrics.body.includes(secret.slice(8, 30)), 'the metrics hold a selector');
+    }
 
     const tables = await h.db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",

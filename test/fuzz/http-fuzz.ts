@@ -60,6 +60,7 @@ export function routesOf(harness: Harness): Route[] {
   routes.push(
     { method: 'GET', path: '/' },
     { method: 'GET', path: '/health' },
+    { method: 'GET', path: '/internal-backstage/prometheus' },
     { method: 'GET', path: '/docs/openapi.json' },
     { method: 'GET', path: '/docs/openapi/' },
     { method: 'GET', path: '/docs/openapi/static/index.html' },

@@ -17,12 +17,22 @@ export interface Actor {
   credential: ActorCredential;
 }
 
+/** An operator at the command line: no account, no address; events say `cli`. */
+export interface SystemActor {
+  system: 'cli';
+}
+
+export const CLI_ACTOR: SystemActor = Object.freeze({ system: 'cli' });
+
+/** Whoever may change something: a signed-in user or the operator's command line. */
+export type AuditActor = Actor | SystemActor;
+
 export function actorName(user: User): string {
   return user.username ?? user.email ?? `user:${user.id}`;
 }
 
-/** An event no signed-in user caused: a leak report, a background job. */
-export interface SystemActor {
+/** Someone with no account, known by address only: a leak report. */
+export interface AnonymousActor {
   createdBy: string;
   ip: string | null;
 }
@@ -31,20 +41,20 @@ export interface SystemActor {
 export class AuditLog {
   constructor(private readonly events: EventStore) {}
 
-  record(type: string, actor: Actor, data: EventData, tx?: Queryable): Promise<void> {
-    return this.events.insert(
-      {
-        type,
-        createdBy: actorName(actor.user),
-        createdByUserId: actor.user.id,
-        ip: actor.ip,
-        data,
-      },
-      tx,
-    );
+  record(type: string, actor: AuditActor, data: EventData, tx?: Queryable): Promise<void> {
+    const who =
+      'user' in actor
+        ? { createdBy: actorName(actor.user), createdByUserId: actor.user.id, ip: actor.ip }
+        : { createdBy: actor.system, createdByUserId: null, ip: null };
+    return this.events.insert({ type, ...who, data }, tx);
   }
 
-  recordSystem(type: string, actor: SystemActor, data: EventData, tx?: Queryable): Promise<void> {
+  recordAnonymous(
+    type: string,
+    actor: AnonymousActor,
+    data: EventData,
+    tx?: Queryable,
+  ): Promise<void> {
     return this.events.insert(
       { type, createdBy: actor.createdBy, createdByUserId: null, ip: actor.ip, data },
       tx,

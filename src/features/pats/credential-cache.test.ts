@@ -79,6 +79,25 @@ test('a fill that began before an eviction is not stored', () => {
   assert.ok(cache.get('a'));
 });
 
+test('LRU order holds when the newest entry is hit repeatedly (it is not re-inserted)', () => {
+  const cache = new CredentialCache(2, 1000);
+  cache.set('a', credential(1, 1));
+  cache.set('b', credential(2, 2));
+  for (let i = 0; i < 3; i++) cache.get('b'); // already the newest
+  cache.get('a'); // now a is the newest, b the oldest
+  cache.get('a');
+  cache.set('c', credential(3, 3));
+  assert.equal(cache.get('b'), undefined, 'the least recently used went');
+  assert.equal(cache.get('a')?.tokenId, 1);
+  // The newest removed, then another hit: still found and ordered.
+  cache.evictSelector('c');
+  cache.set('d', credential(4, 4));
+  cache.get('a');
+  cache.set('e', credential(5, 5));
+  assert.equal(cache.get('d'), undefined);
+  assert.equal(cache.get('a')?.tokenId, 1);
+});
+
 // Issue 9: a read that began while LISTEN was down could be cached once it came back up,
 // although a revocation announced in that window was never heard.
 test('a fill that began while disabled is dropped after re-enabling', () => {

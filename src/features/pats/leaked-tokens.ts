@@ -50,7 +50,7 @@ export class LeakedTokens {
       for (const { selector } of leaked) {
         const pat = await store.deleteBySelector(tx, selector);
         if (!pat) continue; // deleted meanwhile
-        await audit.recordSystem(
+        await audit.recordAnonymous(
           'pat-leaked',
           { createdBy: 'leak-report', ip: reporter.ip },
           // The owner's id in the data: the event is about their token, not by them.

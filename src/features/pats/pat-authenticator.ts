@@ -1,4 +1,5 @@
 import { TooManyRequestsError } from '../../http/errors.js';
+import type { AuthOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { RecentlyVerified } from '../../http/recently-verified.js';
 import type { User } from '../users/user.js';
@@ -26,6 +27,9 @@ export function tooManyFailedAttempts(retryAfterSeconds: number): TooManyRequest
  * limit bounds what misses can make the database do, and only failures spend it.
  */
 export class PatAuthenticator {
+  /** Hears each attempt's outcome (metrics); set once by the composition root. */
+  onOutcome: (outcome: AuthOutcome) => void = () => {};
+
   constructor(
     private readonly store: PatStore,
     private readonly cache: CredentialCache,
@@ -40,14 +44,19 @@ export class PatAuthenticator {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
     if (cached) {
-      if (this.#isLive(token, cached)) return this.#accept(cached);
+      if (this.#isLive(token, cached)) {
+        this.onOutcome('cache_hit');
+        return this.#accept(cached);
+      }
       this.failures.hit(clientKey);
+      this.#refused(token, cached);
       return undefined;
     }
     if (selector === undefined) {
       // Not even token-shaped: refused without a lookup, but still a failure, and refused
       // with 429 once the address has failed too often.
       this.#admit(clientKey);
+      this.onOutcome('unknown');
       return undefined;
     }
     // A miss costs a database read. A token that verified recently is let through however
@@ -69,8 +78,10 @@ export class PatAuthenticator {
     if (!credential || !this.#isLive(token, credential)) {
       if (vouched) this.failures.hit(clientKey);
       this.recent.forget(selector);
+      this.#refused(token, credential);
       return undefined;
     }
+    this.onOutcome('db_hit');
     if (!vouched) this.failures.refund(clientKey);
     // Cached only once its secret verified: the cache must never hold what garbage found.
     this.cache.set(selector, credential, generation);
@@ -80,7 +91,17 @@ export class PatAuthenticator {
 
   #admit(clientKey: string): void {
     const gate = this.failures.take(clientKey);
-    if (!gate.allowed) throw tooManyFailedAttempts(gate.retryAfterSeconds);
+    if (!gate.allowed) {
+      this.onOutcome('rate_limited');
+      throw tooManyFailedAttempts(gate.retryAfterSeconds);
+    }
+  }
+
+  /** Metrics only: a right secret past its expiry is `expired`, anything else `unknown`. */
+  #refused(token: string, credential: PatCredential | undefined): void {
+    this.onOutcome(
+      credential && verifierMatches(token, credential.verifier) ? 'expired' : 'unknown',
+    );
   }
 
   #isLive(token: string, credential: PatCredential): boolean {

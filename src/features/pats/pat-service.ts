@@ -6,11 +6,12 @@ import {
   OperationDeniedError,
   UnauthorizedError,
 } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { CredentialCheck } from '../users/credential-check.js';
 import { expiryWarning } from './expiry-warning.js';
 import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
+import type { PatListCache } from './pat-list-cache.js';
 import type { PatStore } from './pat-store.js';
 import { issueToken } from './token.js';
 import type { UnacknowledgedPats } from './unacknowledged-pats.js';
@@ -34,6 +35,8 @@ export interface PatServiceDeps {
   revocations: RevocationBus;
   unacknowledged: UnacknowledgedPats;
   credentials: CredentialCheck;
+  /** Each user's token list, kept true by the revocation bus. */
+  lists: PatListCache;
   clock?: () => Date;
 }
 
@@ -51,6 +54,7 @@ export class PatService {
   private readonly revocations: RevocationBus;
   private readonly unacknowledged: UnacknowledgedPats;
   private readonly credentials: CredentialCheck;
+  private readonly lists: PatListCache;
   private readonly clock: () => Date;
 
   constructor(deps: PatServiceDeps) {
@@ -61,6 +65,7 @@ export class PatService {
     this.revocations = deps.revocations;
     this.unacknowledged = deps.unacknowledged;
     this.credentials = deps.credentials;
+    this.lists = deps.lists;
     this.clock = deps.clock ?? (() => new Date());
   }
 
@@ -75,8 +80,15 @@ export class PatService {
 
   async list(userId: number): Promise<PatJson[]> {
     this.#assertEnabled();
+    let pats = this.lists.get(userId);
+    if (pats === undefined) {
+      const generation = this.lists.generation;
+      pats = await this.store.listForUser(userId);
+      this.lists.set(userId, pats, generation);
+    }
+    // Warnings depend on the time, so they are worked out at each request, not cached.
     const now = this.clock();
-    return (await this.store.listForUser(userId)).map((pat) => this.#withWarning(pat, now));
+    return pats.map((pat) => this.#withWarning(pat, now));
   }
 
   /** One of the user's tokens as the list shows it, or NotFoundError. */
@@ -147,14 +159,49 @@ export class PatService {
         });
         if (!created) throw duplicate;
         await this.audit.record('pat-created', actor, patEventData(created), tx);
+        // Other instances' cached lists of this user's tokens lack it: they hear at commit.
+        await this.revocations.announce(tx, { kind: 'pats', userId: actor.user.id });
         return created;
       });
+      this.revocations.apply({ kind: 'pats', userId: actor.user.id });
     } catch (error) {
       // The connection died: the COMMIT may have gone through without our hearing it.
       if (isConnectionError(error)) this.unacknowledged.add(token.selector, actor);
       throw error;
     }
     return { ...toPatJson(pat), secret: token.secret };
+  }
+
+  /**
+   * The operator's revocation (CLI): tokens by id, by owner, or both, whoever owns them,
+   * with the same event and the same at-once revocation as a user's own delete. The reason
+   * goes into each event. At least one condition is required: never "all tokens".
+   */
+  async revoke(
+    actor: AuditActor,
+    match: { id?: number; userId?: number },
+    reason?: string,
+  ): Promise<Pat[]> {
+    if (match.id === undefined && match.userId === undefined) {
+      throw new BadDataError('Say which tokens to revoke: a token id, a user, or both.');
+    }
+    const deleted = await this.db.transaction(async (tx) => {
+      const found = await this.store.deleteMatching(tx, match);
+      for (const { pat, selector } of found) {
+        // The owner too: unlike a user's own delete, the actor is not the owner.
+        const data = { ...patEventData(pat), userId: pat.userId };
+        await this.audit.record(
+          'pat-deleted',
+          actor,
+          reason === undefined ? data : { ...data, reason },
+          tx,
+        );
+        await this.revocations.announce(tx, { kind: 'pat', selector });
+      }
+      return found;
+    });
+    for (const { selector } of deleted) this.revocations.apply({ kind: 'pat', selector });
+    return deleted.map(({ pat }) => pat);
   }
 
   /** Idempotent: an unknown id or another user's token is a silent no-op, as in Unleash. */

@@ -161,6 +161,36 @@ export class PatStore {
     return row && rowToPat(row);
   }
 
+  /** Every token, or one user's, with its owner's name: the operator's view (CLI). */
+  async listWithOwners(userId?: number): Promise<(Pat & { owner: string })[]> {
+    const rows = await this.db.query<PatRow & { owner: string }>(
+      `SELECT p.id, p.description, p.expires_at, p.user_id, p.created_at, p.seen_at,
+              coalesce(u.username, u.email) AS owner
+       FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
+       WHERE u.deleted_at IS NULL AND ($1::integer IS NULL OR p.user_id = $1)
+       ORDER BY p.id`,
+      [userId ?? null],
+    );
+    return rows.map((row) => ({ ...rowToPat(row), owner: row.owner }));
+  }
+
+  /**
+   * Deletes the tokens that match every given condition (an id, an owner, or both), whoever
+   * owns them; returns what was deleted.
+   */
+  async deleteMatching(
+    tx: Queryable,
+    match: { id?: number; userId?: number },
+  ): Promise<{ pat: Pat; selector: string }[]> {
+    const rows = await tx.query<PatRow & { selector: string }>(
+      `DELETE FROM personal_access_tokens
+       WHERE ($1::integer IS NULL OR id = $1) AND ($2::integer IS NULL OR user_id = $2)
+       RETURNING ${PAT_COLUMNS}, selector`,
+      [match.id ?? null, match.userId ?? null],
+    );
+    return rows.map((row) => ({ pat: rowToPat(row), selector: row.selector }));
+  }
+
   async findCredential(selector: string): Promise<PatCredential | undefined> {
     const [row] = await this.db.query<
       UserRow & { pat_id: number; verifier: string; expires_at: Date }

@@ -12,6 +12,8 @@ export class SeenAtTracker {
     private readonly store: PatStore,
     private readonly intervalMs: number,
     private readonly onError: (error: unknown) => void,
+    /** After a batch is written: cached token lists show seenAt and must be re-read. */
+    private readonly onFlushed: () => void = () => {},
   ) {}
 
   record(tokenId: number, at: Date): void {
@@ -31,6 +33,7 @@ export class SeenAtTracker {
     this.#pending = new Map();
     try {
       await this.store.recordSeen(batch);
+      this.onFlushed();
     } catch (error) {
       // Put the batch back (newer uses win) so a database blip loses nothing.
       for (const [id, at] of batch) if (!this.#pending.has(id)) this.#pending.set(id, at);

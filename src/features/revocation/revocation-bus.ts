@@ -4,14 +4,23 @@
 
 import type { Db, Queryable } from '../../db/db.js';
 
-export type Revocation = { kind: 'pat'; selector: string } | { kind: 'user'; userId: number };
+/**
+ * pat: a token was deleted; user: a user was deleted or changed; pats: a user's set of
+ * tokens changed otherwise (a token was created), which only their token list must hear.
+ */
+export type Revocation =
+  | { kind: 'pat'; selector: string }
+  | { kind: 'user'; userId: number }
+  | { kind: 'pats'; userId: number };
 
 export const REVOCATION_CHANNEL = 'unlatch_revocations';
 
 export type RevocationHandler = (revocation: Revocation) => void;
 
 export function encodeRevocation(revocation: Revocation): string {
-  return revocation.kind === 'pat' ? `pat:${revocation.selector}` : `user:${revocation.userId}`;
+  return revocation.kind === 'pat'
+    ? `pat:${revocation.selector}`
+    : `${revocation.kind}:${revocation.userId}`;
 }
 
 export function decodeRevocation(payload: string): Revocation | undefined {
@@ -20,7 +29,9 @@ export function decodeRevocation(payload: string): Revocation | undefined {
     payload.slice(payload.indexOf(':') + 1),
   ];
   if (kind === 'pat' && /^[A-Za-z0-9_-]{22}$/.test(value)) return { kind: 'pat', selector: value };
-  if (kind === 'user' && /^\d{1,10}$/.test(value)) return { kind: 'user', userId: Number(value) };
+  if ((kind === 'user' || kind === 'pats') && /^\d{1,10}$/.test(value)) {
+    return { kind, userId: Number(value) };
+  }
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertNotCrossSiteWrite } from '../../http/cross-site.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { TooManyRequestsError } from '../../http/errors.js';
+import { PasswordMismatch, TooManyRequestsError } from '../../http/errors.js';
+import type { LoginOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
 import { sessionCookieOptions } from '../../http/session-cookie.js';
@@ -18,6 +19,7 @@ export function loginRoutes(
   login: LoginService,
   sessions: SessionService,
   attempts: FixedWindowLimiter,
+  onOutcome: (outcome: LoginOutcome) => void = () => {},
 ) {
   // Login CSRF first: another site must not sign a browser into an account of its choosing,
   // and its refused attempts must not spend the address's budget (a page could otherwise
@@ -27,6 +29,7 @@ export function loginRoutes(
     assertNotCrossSiteWrite(request);
     const decision = attempts.take(request.ip);
     if (!decision.allowed) {
+      onOutcome('rate_limited');
       throw new TooManyRequestsError(
         'Too many login attempts from your address. Wait a minute and try again.',
         decision.retryAfterSeconds,
@@ -56,7 +59,15 @@ export function loginRoutes(
         },
       },
       async (request, reply) => {
-        const { user, session } = await login.login(request.body.username, request.body.password);
+        let outcome: Awaited<ReturnType<LoginService['login']>>;
+        try {
+          outcome = await login.login(request.body.username, request.body.password);
+        } catch (error) {
+          if (error instanceof PasswordMismatch) onOutcome('failure');
+          throw error;
+        }
+        onOutcome('success');
+        const { user, session } = outcome;
         reply.setCookie(
           SESSION_COOKIE,
           session.id,

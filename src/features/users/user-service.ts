@@ -5,7 +5,7 @@ import {
   NotFoundError,
   OperationDeniedError,
 } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import type { AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { PatStore } from '../pats/pat-store.js';
 import type { SessionStore } from '../sessions/session-store.js';
@@ -107,7 +107,7 @@ export class UserService {
     return user;
   }
 
-  async create(actor: Actor, input: CreateUserInput): Promise<User> {
+  async create(actor: AuditActor, input: CreateUserInput): Promise<User> {
     const username = input.username?.trim() || null;
     const email = input.email?.trim() || null;
     if (username === null && email === null) {
@@ -140,7 +140,7 @@ export class UserService {
     });
   }
 
-  async update(actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+  async update(actor: AuditActor, id: number, input: UpdateUserInput): Promise<User> {
     const demoting = input.rootRole !== undefined && input.rootRole !== 'Admin';
     const updated = await this.db.transaction(async (tx) => {
       const admins = demoting ? await this.users.lockAndCountAdmins(tx) : undefined;
@@ -172,7 +172,7 @@ export class UserService {
   }
 
   /** Ends their sessions and tokens at once; the row and its events stay for the audit trail. */
-  async delete(actor: Actor, id: number): Promise<void> {
+  async delete(actor: AuditActor, id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       const admins = await this.users.lockAndCountAdmins(tx);
       const user = await this.users.lockLive(tx, id);
@@ -193,7 +193,7 @@ export class UserService {
    * that made the change, when a user changes their own) and all their tokens are deleted.
    */
   async changePassword(
-    actor: Actor,
+    actor: AuditActor,
     id: number,
     password: string,
     keepSessionHash?: string,
