@@ -3,6 +3,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { createServices, type Services } from './composition.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { authzRoutes } from './features/authz/authz-routes.js';
+import { introspectionRoutes } from './features/authz/introspection-routes.js';
 import { eventRoutes } from './features/events/event-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
@@ -144,6 +146,10 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     },
     { prefix: '/api/admin' },
   );
+
+  // The gateway endpoints take tokens only (no session cookie) and check them themselves.
+  await app.register(authzRoutes(services.patAuthenticator), { prefix: '/api/authz' });
+  await app.register(introspectionRoutes(services.patAuthenticator, services.introspection));
 
   services.seenAt.start();
   return { app, services };

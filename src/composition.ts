@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { Introspection } from './features/authz/introspection.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
@@ -43,6 +44,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
   const loginAttempts = new FixedWindowLimiter(config.loginRateLimitPerMinute, MINUTE_MS);
   const patAuthenticator = new PatAuthenticator(patStore, credentialCache, seenAt, authFailures);
+  const introspection = new Introspection(patAuthenticator, credentialCache, patStore);
   const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
     log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
   );
@@ -75,6 +77,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     seenAt,
     unacknowledgedPats,
     patAuthenticator,
+    introspection,
     patService,
     sessions,
     login,

@@ -59,6 +59,10 @@ export const errorResponses = {
     description: 'Too many attempts from this address; Retry-After says when to try again.',
     ...errorSchema('TooManyRequestsError', 'Too many login attempts from your address.'),
   },
+  503: {
+    description: 'The database cannot be reached right now; Retry-After says when to try again.',
+    ...errorSchema('ServiceUnavailableError', 'The database cannot be reached right now.'),
+  },
 } as const;
 
 export function pickErrors<K extends keyof typeof errorResponses>(...codes: K[]) {
