@@ -116,12 +116,13 @@ export function describeGateway(options: GatewaySuiteOptions): void {
     });
 
     test('none, garbage, unknown, or a session cookie: refused, and the upstream never saw it', async () => {
-      for (const headers of [
+      const attempts: Record<string, string>[] = [
         {},
         { authorization: 'garbage' },
         { authorization: `Bearer ${UNKNOWN}` },
         { cookie: admin.cookie },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const answer = await through('/hello', headers);
         assert.equal(answer.status, 401, `${JSON.stringify(headers)}\n${proxy.output()}`);
         assert.equal(answer.seen, undefined);

@@ -8,7 +8,7 @@ import { BadDataError, ContentTypeError } from '../../http/errors.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import { InsufficientScopeError } from './authz-errors.js';
 import { type Introspection, mayIntrospect } from './introspection.js';
-import { requireToken } from './token-check.js';
+import { requireIntrospectionCaller } from './introspection-caller.js';
 import { grantOf } from './token-grant.js';
 
 const FORM = 'a form with the content-type application/x-www-form-urlencoded';
@@ -59,7 +59,7 @@ export function introspectionRoutes(pats: PatAuthenticator, introspection: Intro
     });
     // The caller first: a stranger learns nothing, not even which content-type is wanted.
     app.addHook('onRequest', async (request) => {
-      const caller = await requireToken(request, pats);
+      const caller = await requireIntrospectionCaller(request, pats);
       if (!mayIntrospect(caller.user, grantOf(caller)))
         throw new InsufficientScopeError({ kind: 'scope', missing: 'introspect' });
     });
@@ -71,7 +71,7 @@ export function introspectionRoutes(pats: PatAuthenticator, introspection: Intro
           operationId: 'introspectToken',
           tags: ['Gateway'],
           summary:
-            'RFC 7662 token introspection. The caller sends its own token (owner an Admin, or scope `introspect`) and the one to check in the form field `token`.',
+            'RFC 7662 token introspection. The caller sends its own token (owner an Admin, or scope `introspect`), as Bearer or as the client secret of HTTP Basic (client_secret_basic), and the one to check in the form field `token`.',
           consumes: ['application/x-www-form-urlencoded'],
           body: {
             type: 'object',

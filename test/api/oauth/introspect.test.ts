@@ -167,3 +167,36 @@ test('only a form: JSON, other types and none are 415; no token field or two are
   assert.equal(json(charset).active, true);
   assertError(await introspect(`token=${'x'.repeat(10_000)}`), 413, 'ContentTooLargeError');
 });
+
+test('client_secret_basic: the caller token as the form-urlencoded client secret of HTTP Basic', async () => {
+  const basic = (id: string, secret: string) =>
+    `Basic ${Buffer.from(`${id}:${encodeURIComponent(secret)}`).toString('base64')}`;
+  const active = await introspect(form(caller), basic('apache', caller));
+  assert.equal(json(active).active, true, active.body);
+  // Not form-encoded (a raw ':' in the secret) works too: only the first ':' splits.
+  const raw = `Basic ${Buffer.from(`apache:${caller}`).toString('base64')}`;
+  assert.equal(json(await introspect(form(caller), raw)).active, true);
+  for (const bad of [
+    basic('apache', UNKNOWN),
+    `Basic ${Buffer.from('no-colon').toString('base64')}`,
+    `Basic ${Buffer.from('apache:%zz').toString('base64')}`,
+    'Basic !!!',
+  ]) {
+    const response = await introspect(form(caller), bad);
+    assertError(response, 401, 'UnauthorizedError');
+    assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
+  }
+  const editor = await h.quickSignedIn('Editor');
+  const theirs = json<{ secret: string }>(await h.createPat({ cookie: editor.cookie })).secret;
+  assertError(await introspect(form(caller), basic('x', theirs)), 403, 'PermissionError');
+});
+
+test('the gateway endpoints do not take Basic: it is for introspection callers only', async () => {
+  const basic = `Basic ${Buffer.from(`apache:${caller}`).toString('base64')}`;
+  const response = await h.app.inject({
+    method: 'GET',
+    url: '/api/authz/forward-auth',
+    headers: { authorization: basic },
+  });
+  assertError(response, 401, 'UnauthorizedError');
+});
