@@ -143,3 +143,53 @@ ${handles}
 }
 `;
 }
+
+/**
+ * Apache with mod_oauth2 validating tokens by RFC 7662 introspection. The caller token goes in
+ * as the client secret (client_secret_basic). Validation results are cached for
+ * `cacheSeconds` (mod_oauth2's default is 300 s): a revocation shows after at most that.
+ */
+export function apacheConfig(options: {
+  folder: string;
+  port: number;
+  app: number;
+  upstream: number;
+  callerToken: string;
+  cacheSeconds: number;
+}): string {
+  const { folder, port, app, upstream, callerToken, cacheSeconds } = options;
+  const modules = '/usr/lib/apache2/modules';
+  const verify = new URLSearchParams({
+    'introspect.auth': 'client_secret_basic',
+    client_id: 'apache',
+    client_secret: callerToken,
+    'introspect.ssl_verify': 'false',
+    expiry: String(cacheSeconds),
+  }).toString();
+  return `ServerRoot ${folder}
+ServerName 127.0.0.1
+Listen 127.0.0.1:${port}
+PidFile ${join(folder, 'httpd.pid')}
+DefaultRuntimeDir ${folder}
+Mutex file:${folder} default
+ErrorLog ${join(folder, 'error.log')}
+LogLevel warn
+LoadModule mpm_event_module ${modules}/mod_mpm_event.so
+LoadModule authn_core_module ${modules}/mod_authn_core.so
+LoadModule authz_core_module ${modules}/mod_authz_core.so
+LoadModule authz_user_module ${modules}/mod_authz_user.so
+LoadModule headers_module ${modules}/mod_headers.so
+LoadModule proxy_module ${modules}/mod_proxy.so
+LoadModule proxy_http_module ${modules}/mod_proxy_http.so
+LoadModule oauth2_module ${modules}/mod_oauth2.so
+
+<Location />
+  AuthType oauth2
+  OAuth2TokenVerify introspect http://127.0.0.1:${app}/oauth/introspect ${verify}
+  OAuth2TargetPass prefix=OAUTH2_CLAIM_&remote_user_claim=username
+  Require valid-user
+  RequestHeader unset Authorization
+  ProxyPass http://127.0.0.1:${upstream}/
+</Location>
+`;
+}

@@ -12,8 +12,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const SEARCH_PATH = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
 
-/** The binary's full path, or undefined when it is not installed. */
+/** The binary's full path (or an absolute path as given), or undefined when it is missing. */
 export function findBinary(name: string): string | undefined {
+  if (name.startsWith('/')) {
+    try {
+      accessSync(name, constants.R_OK);
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
   for (const dir of SEARCH_PATH) {
     const candidate = join(dir, name);
     try {
