@@ -257,6 +257,7 @@ describe('what the proxy asks for', () => {
       'audience=billing',
       'scope=orders:write',
       'scope=*:read orders:*',
+      'scope=orders:read&scope=billing:write&resource=a&resource=b&audience=x&audience=y',
       'resource=orders&audience=billing&scope=x:read&rd=https://elsewhere',
     ]) {
       for (const method of ['GET', 'DELETE']) {
