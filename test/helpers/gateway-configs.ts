@@ -27,7 +27,7 @@ export const ASKS: readonly { path: string; name: string; query: string }[] = [
   { path: '/', name: 'any', query: '' },
 ];
 
-function nginxProtected(name: string, upstream: number): string {
+function nginxProtected(name: string): string {
   return `
       auth_request /_unlatch_${name};
 ${IDENTITY.map(([, v]) => `      auth_request_set $unlatch_${v} $upstream_http_${v};`).join('\n')}
@@ -35,7 +35,7 @@ ${IDENTITY.map(([, v]) => `      auth_request_set $unlatch_${v} $upstream_http_$
       add_header WWW-Authenticate $unlatch_challenge always;
 ${IDENTITY.map(([h, v]) => `      proxy_set_header ${h} $unlatch_${v};`).join('\n')}
       proxy_set_header Authorization "";
-      proxy_pass http://127.0.0.1:${upstream};`;
+      proxy_pass http://service;`;
 }
 
 /**
@@ -69,7 +69,7 @@ export function nginxConfig(options: {
   ).join('\n');
   const protectedLocations = ASKS.map(
     ({ path, name }) => `
-    location ${path} {${auth ? nginxProtected(name, upstream) : `\n      proxy_pass http://127.0.0.1:${upstream};`}
+    location ${path} {${auth ? nginxProtected(name) : `\n      proxy_pass http://service;`}
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }`,
@@ -89,6 +89,10 @@ http {
   ${temp('scgi')}
   upstream unlatch {
     server 127.0.0.1:${app};
+    keepalive 32;
+  }
+  upstream service {
+    server 127.0.0.1:${upstream};
     keepalive 32;
   }
   server {
