@@ -79,10 +79,8 @@ function responses(summary: string) {
 export function authzRoutes(pats: PatAuthenticator) {
   const asks = new Map<string, ParsedAsk>();
 
-  function askOf(url: string): GatewayAsk {
-    const q = url.indexOf('?');
-    if (q === -1 || q === url.length - 1) return NOTHING_ASKED;
-    const query = url.slice(q + 1);
+  function askOf(query: string | undefined): GatewayAsk {
+    if (query === undefined) return NOTHING_ASKED;
     let parsed = asks.get(query);
     if (parsed === undefined) {
       parsed = parseAsk(query);
@@ -102,7 +100,7 @@ export function authzRoutes(pats: PatAuthenticator) {
 
   function check(reader: OriginalRequestReader) {
     return async function authorize(request: FastifyRequest, reply: FastifyReply) {
-      const ask = askOf(request.url);
+      const ask = askOf(reader.asks(request));
       const identity = await requireToken(request, pats);
       const grant = grantOf(identity);
       const method = reader.method(request);
@@ -189,7 +187,17 @@ export function authzRoutes(pats: PatAuthenticator) {
           tags: ['Gateway'],
           summary:
             "For Envoy's ext_authz HTTP service (any method): the original request's method is this request's, its path what follows /api/authz/ext-authz.",
-          querystring: ASK_QUERY,
+          headers: {
+            type: 'object',
+            properties: {
+              'x-unlatch-ask': {
+                type: 'string',
+                description:
+                  "The asks (scope, resource, audience) in query-string form, from Envoy's headers_to_add: this URL's own query string is the original request's.",
+                example: 'resource=orders&audience=billing',
+              },
+            },
+          },
           response: responses('The token may pass.'),
         },
       },

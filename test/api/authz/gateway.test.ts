@@ -273,8 +273,14 @@ describe('what the proxy asks for', () => {
 
   test('a special right (not included in *) is refused: 403 insufficient_scope naming it', async () => {
     for (const endpoint of ENDPOINTS) {
-      const url = `${endpoint.url}${endpoint.url.includes('?') ? '&' : '?'}scope=deploy`;
-      const response = await call({ method: endpoint.method, url }, secret);
+      // Envoy sends its asks in a header: its URL's query string is the original request's.
+      const isEnvoy = endpoint.url.startsWith('/api/authz/ext-authz');
+      const url = isEnvoy ? endpoint.url : `${endpoint.url}?scope=deploy`;
+      const response = await call(
+        { method: endpoint.method, url },
+        secret,
+        isEnvoy ? { 'x-unlatch-ask': 'scope=deploy' } : {},
+      );
       assertRefused(response, 403, 'PermissionError');
       const body = json<{ message: string; permissions: string[] }>(response);
       assert.match(body.message, /"deploy"/);
@@ -284,6 +290,24 @@ describe('what the proxy asks for', () => {
         /^Bearer realm="unlatch", error="insufficient_scope", scope="deploy"/,
       );
     }
+  });
+
+  test("ext-authz: the original request's query string is never read as asks", async () => {
+    for (const query of ['scope=deploy', 'scope=All%20Items!', 'resource=x&audience=%2F']) {
+      const response = await call(
+        { method: 'POST', url: `/api/authz/ext-authz/search?${query}` },
+        secret,
+      );
+      assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
+    }
+    const asked = await call({ method: 'POST', url: '/api/authz/ext-authz/orders/1' }, secret, {
+      'x-unlatch-ask': 'resource=orders&audience=billing',
+    });
+    assert.equal(asked.statusCode, 200, asked.body);
+    const malformed = await call({ method: 'GET', url: '/api/authz/ext-authz/x' }, secret, {
+      'x-unlatch-ask': 'scope=Bad!',
+    });
+    assertRefused(malformed, 400, 'ValidationError');
   });
 
   test('a malformed ask is a 400 listing every problem, before any token work', async () => {
