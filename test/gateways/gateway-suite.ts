@@ -49,6 +49,10 @@ export function describeGateway(options: GatewaySuiteOptions): void {
       h = await startHarness({
         LOG_LEVEL: 'warn',
         AUTH_FAILURE_LIMIT_PER_MINUTE: String(FAILURE_LIMIT),
+        // "A cached valid token still passes" must not depend on the machine being fast
+        // enough to trip the limit within the default TTL (0.9 s): the entry must still be
+        // cached. Revocations evict at once on this (single) instance whatever the TTL.
+        AUTH_CACHE_TTL_MS: '60000',
       });
       await h.app.listen({ port: 0, host: '127.0.0.1' });
       upstream = await startEchoUpstream();

@@ -20,7 +20,8 @@ let h: Harness;
 let admin: TestUser;
 
 before(async () => {
-  h = await startHarness();
+  // A long TTL, so that the test that ages a cached entry finds it cached on a slow machine.
+  h = await startHarness({ AUTH_CACHE_TTL_MS: '60000' });
   admin = await h.signedIn('Admin');
 });
 after(() => h.close());
@@ -321,7 +322,11 @@ describe('what the proxy asks for', () => {
 });
 
 test('the failed-token limit: 429 with Retry-After; a valid cached token still passes', async () => {
-  const limited = await startHarness({ AUTH_FAILURE_LIMIT_PER_MINUTE: '3' });
+  // A long TTL: the valid token must still be cached at the end, however slow the machine.
+  const limited = await startHarness({
+    AUTH_FAILURE_LIMIT_PER_MINUTE: '3',
+    AUTH_CACHE_TTL_MS: '60000',
+  });
   try {
     const { cookie } = await limited.quickSignedIn('Editor');
     const { secret } = json<{ secret: string }>(await limited.createPat({ cookie }));
