@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { authzRoutes } from './features/authz/authz-routes.js';
 import { introspectionRoutes } from './features/authz/introspection-routes.js';
+import { rewriteExtAuthz } from './features/authz/original-request.js';
 import { eventRoutes } from './features/events/event-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
@@ -60,6 +61,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
     },
     clientErrorHandler: createClientErrorHandler(logger),
+    // Envoy's ext_authz appends the original path to /api/authz/ext-authz: route all of them
+    // to one handler without parsing that path (features/authz/original-request.ts).
+    rewriteUrl: (request) => rewriteExtAuthz(request.url ?? '/'),
     // Bound late: authentication needs the services, which need the instance's logger.
     frameworkErrors: createFrameworkErrorHandler(() => beforeRouting.authenticate),
   });

@@ -54,9 +54,8 @@ export function routesOf(harness: Harness): Route[] {
   const doc = harness.app.swagger() as { paths?: Record<string, Record<string, unknown>> };
   const routes: Route[] = [];
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
-    // The ext-authz wildcard is documented as {*}: fuzz what follows it like an id.
     for (const method of Object.keys(operations))
-      routes.push({ method: method.toUpperCase(), path: path.replace('{*}', '{id}') });
+      routes.push({ method: method.toUpperCase(), path });
   }
   routes.push(
     { method: 'GET', path: '/' },
@@ -66,6 +65,8 @@ export function routesOf(harness: Harness): Route[] {
     { method: 'GET', path: '/docs/openapi/static/index.html' },
     { method: 'GET', path: '/api/admin/no-such-thing/{id}' },
     { method: 'GET', path: '/no/such/path' },
+    // Envoy's ext_authz: the original path follows the documented prefix.
+    { method: 'GET', path: '/api/authz/ext-authz/{id}' },
   );
   return routes;
 }

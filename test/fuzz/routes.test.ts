@@ -23,6 +23,7 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'GET /api/admin/events',
       'GET /api/authz/auth-request',
       'GET /api/authz/forward-auth',
+      'GET /api/authz/ext-authz',
       'GET /api/authz/ext-authz/{id}',
       'POST /oauth/introspect',
     ]) {

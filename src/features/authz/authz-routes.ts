@@ -119,12 +119,12 @@ export function authzRoutes(pats: PatAuthenticator) {
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
-    // Proxies may send the original request's body along (Envoy can, Traefik does for
-    // POSTs): it is not ours to parse, whatever its content-type says; read and dropped.
     // The query schema documents the asks; parseAsk validates them (repeated parameters
     // included, which a `type: string` schema would refuse), once per distinct query string
     // instead of an Ajv run on every request of the hot path.
     app.setValidatorCompiler(() => () => true);
+    // Proxies may send the original request's body along (Envoy can be told to): it is not
+    // ours to parse, whatever its content-type says; read and dropped.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, payload, done) => {
       payload.on('error', done);
@@ -180,7 +180,7 @@ export function authzRoutes(pats: PatAuthenticator) {
 
     const extAuthz = check(OWN_REQUEST);
     app.get(
-      '/ext-authz/*',
+      '/ext-authz',
       {
         schema: {
           operationId: 'extAuthz',
@@ -203,14 +203,9 @@ export function authzRoutes(pats: PatAuthenticator) {
       },
       extAuthz,
     );
+    // Every /api/authz/ext-authz/<original path> arrives here: see rewriteExtAuthz.
     app.route({
       method: otherMethods,
-      url: '/ext-authz/*',
-      schema: { hide: true },
-      handler: extAuthz,
-    });
-    app.route({
-      method: app.supportedMethods.filter((m) => m !== 'HEAD'),
       url: '/ext-authz',
       schema: { hide: true },
       handler: extAuthz,

@@ -51,6 +51,18 @@ export const FORWARDED_HEADERS: OriginalRequestReader = {
 };
 
 export const EXT_AUTHZ_PREFIX = '/api/authz/ext-authz';
+const EXT_AUTHZ = /^\/api\/authz\/ext-authz(?:[/?]|$)/i;
+
+/**
+ * Fastify's rewriteUrl: every ext-authz URL becomes the bare prefix before routing, so the
+ * original path after it is never parsed as a route parameter. As a parameter it would be
+ * percent-decoded (a malformed escape is a 400) and limited to maxParamLength (a long signed
+ * URL would be a 400): a valid token would be refused for an odd original URL. The handler
+ * reads the original from request.originalUrl.
+ */
+export function rewriteExtAuthz(url: string): string {
+  return EXT_AUTHZ.test(url) ? EXT_AUTHZ_PREFIX : url;
+}
 
 /** Where Envoy's config puts the asks: `headers_to_add` in its authorization_request. */
 export const ASK_HEADER = 'x-unlatch-ask';
@@ -69,5 +81,5 @@ export const OWN_REQUEST: OriginalRequestReader = {
     return text === undefined || text.trim() === '' ? undefined : text;
   },
   method: (request) => request.method,
-  url: (request) => request.url.slice(EXT_AUTHZ_PREFIX.length) || '/',
+  url: (request) => request.originalUrl.slice(EXT_AUTHZ_PREFIX.length) || '/',
 };

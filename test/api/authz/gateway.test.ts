@@ -293,6 +293,29 @@ describe('what the proxy asks for', () => {
     }
   });
 
+  // (inject resolves dot segments itself, as a WHATWG URL; the fuzzer sends them raw.)
+  test('ext-authz: odd, long or malformed original paths are answered like any other', async () => {
+    for (const path of [
+      `/${'a'.repeat(3000)}`,
+      '/%zz/%',
+      '//x/../../y',
+      '/%00/%ff',
+      '?only=query',
+      '/SIGNED?X-Amz-Signature=' + 'f'.repeat(600),
+    ]) {
+      const response = await call({ method: 'GET', url: `/api/authz/ext-authz${path}` }, secret);
+      assert.equal(response.statusCode, 200, `${path.slice(0, 40)}: ${response.body}`);
+      assertRefused(
+        await call({ method: 'GET', url: `/api/authz/ext-authz${path}` }, undefined),
+        401,
+        'AuthenticationRequired',
+      );
+    }
+    // Only the prefix itself, not a longer word that starts like it.
+    const other = await call({ method: 'GET', url: '/api/authz/ext-authzzz' }, secret);
+    assert.equal(other.statusCode, 404);
+  });
+
   test("ext-authz: the original request's query string is never read as asks", async () => {
     for (const query of ['scope=deploy', 'scope=All%20Items!', 'resource=x&audience=%2F']) {
       const response = await call(
