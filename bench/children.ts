@@ -69,7 +69,7 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-function forward(child: ChildProcess, name: string): void {
+export function forward(child: ChildProcess, name: string): void {
   const prefix = (chunk: Buffer) =>
     chunk
       .toString('utf8')
@@ -96,7 +96,7 @@ const SETTLE_SAMPLE_MS = 500;
 const SETTLE_IDLE_TICKS = 10; // 0.1 s of CPU per 0.5 s sample: a fifth of a core
 const SETTLE_MAX_MS = 60_000;
 
-async function waitIdle(pid: number): Promise<void> {
+export async function waitIdle(pid: number): Promise<void> {
   const deadline = Date.now() + SETTLE_MAX_MS;
   let before = await cpuTicks(pid);
   while (Date.now() < deadline) {

@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['auth', 'list', 'create', 'login'] as const;
+export const SCENARIO_NAMES = ['auth', 'list', 'create', 'login', 'verify', 'gateway'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchOptions {

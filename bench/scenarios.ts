@@ -66,6 +66,21 @@ export function buildScenarios(fixtures: Fixtures): Record<ScenarioName, Scenari
         },
       ],
     },
+    // The gateway's hot path: a cached token's check, answered with identity headers.
+    verify: authGet(
+      'verify',
+      'GET /api/authz/forward-auth (PAT), vs bare node:http',
+      '/api/authz/forward-auth',
+      readerToken,
+    ),
+    // Server: nginx with auth_request to Unlatch; baseline: the same nginx without auth. Both
+    // proxy to a bare node:http upstream (see bench/gateway-mode.ts).
+    gateway: authGet(
+      'gateway',
+      'GET /hello through nginx auth_request (PAT), vs the same nginx without auth',
+      '/hello',
+      readerToken,
+    ),
     login: {
       name: 'login',
       title: `POST /auth/simple/login (scrypt, ${fixtures.users.length} users)`,

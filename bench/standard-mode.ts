@@ -3,6 +3,7 @@
 
 import { type Child, SERVER_ENV, startBaseline, startServer } from './children.js';
 import { createBenchDatabase } from './database.js';
+import { startGatewaySetting } from './gateway-mode.js';
 import { type LoadResult, runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
 import { formatRound, type ScenarioOutcome } from './report.js';
@@ -67,6 +68,18 @@ export async function runStandard(options: BenchOptions): Promise<ScenarioOutcom
     const scenarios = buildScenarios(fixtures);
     const outcomes: ScenarioOutcome[] = [];
     for (const name of options.scenarios) {
+      if (name === 'gateway') {
+        // nginx with auth_request against the same nginx without auth (bench/gateway-mode.ts).
+        const gateway = await startGatewaySetting(server.url);
+        children.push({ ...gateway.withAuth, stop: () => gateway.stop() });
+        log(
+          `nginx pids ${gateway.withAuth.pid} (auth_request), ${gateway.withoutAuth.pid} (no auth)`,
+        );
+        outcomes.push(
+          await measureScenario(scenarios[name], gateway.withAuth, gateway.withoutAuth, options),
+        );
+        continue;
+      }
       outcomes.push(await measureScenario(scenarios[name], server, baseline, options));
     }
     if (options.metrics) await logMetrics(server.url);

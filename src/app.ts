@@ -3,6 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { createServices, type Services } from './composition.js';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { authzRoutes } from './features/authz/authz-routes.js';
+import { introspectionRoutes } from './features/authz/introspection-routes.js';
+import { rewriteExtAuthz } from './features/authz/original-request.js';
 import { eventRoutes } from './features/events/event-routes.js';
 import { leakRoutes } from './features/pats/leak-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
@@ -61,6 +64,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
     },
     clientErrorHandler: createClientErrorHandler(logger),
+    // Envoy's ext_authz appends the original path to /api/authz/ext-authz: route all of them
+    // to one handler without parsing that path (features/authz/original-request.ts).
+    rewriteUrl: (request) => rewriteExtAuthz(request.url ?? '/'),
     // Bound late: authentication needs the services, which need the instance's logger.
     frameworkErrors: createFrameworkErrorHandler(() => beforeRouting.authenticate),
   });
@@ -161,6 +167,10 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     },
     { prefix: '/api/admin' },
   );
+
+  // The gateway endpoints take tokens only (no session cookie) and check them themselves.
+  await app.register(authzRoutes(services.patAuthenticator), { prefix: '/api/authz' });
+  await app.register(introspectionRoutes(services.patAuthenticator, services.introspection));
 
   services.seenAt.start();
   services.housekeeping.start();

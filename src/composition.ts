@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/db.js';
+import { Introspection } from './features/authz/introspection.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
@@ -91,6 +92,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
       queued: hasher.state.waiting,
     }));
   }
+  const introspection = new Introspection(patAuthenticator, credentialCache, patStore);
   const unacknowledgedPats = new UnacknowledgedPats(db, patStore, audit, (error) =>
     log.warn({ err: error }, 'could not yet remove a token whose creation was not acknowledged'),
   );
@@ -146,6 +148,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     seenAt,
     unacknowledgedPats,
     patAuthenticator,
+    introspection,
     patService,
     leakedTokens,
     leakReports,

@@ -144,4 +144,45 @@ describe('two instances on one PostgreSQL', () => {
       );
     },
   );
+
+  test('the gateway on B sees a role change and a token deletion made on A', { skip }, async () => {
+    const admin = await a.quickSignedIn('Admin');
+    const owner = await a.quickSignedIn('Editor');
+    const { id, secret } = json<{ id: number; secret: string }>(
+      await a.createPat({ cookie: owner.cookie }),
+    );
+    const verify = () =>
+      (b as FastifyInstance).inject({
+        method: 'GET',
+        url: '/api/authz/forward-auth',
+        headers: { authorization: secret },
+      });
+    assert.equal((await verify()).headers['remote-groups'], 'Editor');
+    const demoted = await a.request({
+      method: 'PUT',
+      url: `/api/admin/user-admin/${owner.user.id}`,
+      auth: { cookie: admin.cookie },
+      body: { rootRole: 'Viewer' },
+    });
+    assert.equal(demoted.statusCode, 200, demoted.body);
+    let groups: unknown;
+    const deadline = Date.now() + REVOCATION_BOUND_MS;
+    do {
+      groups = (await verify()).headers['remote-groups'];
+      if (groups === 'Viewer') break;
+      await sleep(POLL_MS);
+    } while (Date.now() < deadline);
+    assert.equal(groups, 'Viewer');
+    await a.request({
+      method: 'DELETE',
+      url: `/api/admin/user/tokens/${id}`,
+      auth: { cookie: owner.cookie },
+    });
+    let status = 200;
+    for (const until = Date.now() + REVOCATION_BOUND_MS; status === 200 && Date.now() < until;) {
+      status = (await verify()).statusCode;
+      if (status === 200) await sleep(POLL_MS);
+    }
+    assert.equal(status, 401);
+  });
 });

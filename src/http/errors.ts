@@ -122,10 +122,14 @@ export class ContentTooLargeError extends ApiError {
 export class ContentTypeError extends ApiError {
   override readonly name = 'ContentTypeError';
   readonly statusCode = 415;
-  constructor(received: string | undefined) {
+  /** expected: what the route reads; JSON everywhere but token introspection's form. */
+  constructor(
+    received: string | undefined,
+    expected = 'JSON with the content-type application/json',
+  ) {
     const shown = received === undefined ? "you didn't provide one" : received;
     super(
-      `We do not accept the content-type you provided (${shown}). Send the request body as JSON with the content-type application/json.`,
+      `We do not accept the content-type you provided (${shown}). Send the request body as ${expected}.`,
     );
   }
 }

@@ -115,6 +115,56 @@ test('no secret or password in any table, event, log line or other response afte
     record(
       await h.request({ method: 'GET', url: '/api/admin/user', auth: { token: `${secrets[0]}x` } }),
     );
+    // The gateway endpoints, whose answers are mostly headers: those are recorded too.
+    const recordAll = (response: LightMyRequestResponse) => {
+      answers.push(`${JSON.stringify(response.headers)} ${response.body}`);
+      return record(response);
+    };
+    for (const secret of secrets) {
+      for (const url of [
+        '/api/authz/auth-request?resource=orders',
+        '/api/authz/forward-auth?scope=deploy',
+        '/api/authz/ext-authz/orders/1',
+      ]) {
+        recordAll(
+          await h.request({
+            method: 'GET',
+            url,
+            auth: { token: `Bearer ${secret}` },
+            headers: {
+              'x-original-url': 'https://shop.example/orders/1',
+              'x-original-method': 'POST',
+            },
+          }),
+        );
+      }
+      const introspected = recordAll(
+        await h.request({
+          method: 'POST',
+          url: '/oauth/introspect',
+          auth: { token: `Bearer ${secrets[0]}` },
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `token=${encodeURIComponent(secret)}`,
+        }),
+      );
+      assert.equal(json<{ active: boolean }>(introspected).active, true);
+    }
+    recordAll(
+      await h.request({
+        method: 'POST',
+        url: '/oauth/introspect',
+        auth: { token: `Basic ${Buffer.from(`x:${secrets[2]}`).toString('base64')}` },
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${encodeURIComponent(`${secrets[1]}x`)}`,
+      }),
+    );
+    recordAll(
+      await h.request({
+        method: 'GET',
+        url: '/api/authz/forward-auth',
+        auth: { token: `${secrets[1]}x` },
+      }),
+    );
     record(
       await h.request({
         method: 'POST',
@@ -201,6 +251,11 @@ test('no secret or password in any table, event, log line or other response afte
     ];
     const served = answers.join('\n');
     assert.ok(answers.length >= 15 && served.includes('BadDataError'), 'refusals were recorded');
+    // A selector is stored (it finds the row) but is never served or logged.
+    for (const selector of secrets.map((s) => s.slice(8, 30))) {
+      assert.ok(!logs.includes(selector), `log holds selector ${selector.slice(0, 6)}...`);
+      assert.ok(!served.includes(selector), `a response holds selector ${selector.slice(0, 6)}...`);
+    }
     for (const value of forbidden) {
       assert.ok(!dump.includes(value), `database holds ${value.slice(0, 12)}...`);
       assert.ok(!logs.includes(value), `log holds ${value.slice(0, 12)}...`);

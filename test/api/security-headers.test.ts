@@ -37,6 +37,7 @@ function bodyFor(method: string, path: string): unknown {
   if (path.endsWith('change-password'))
     return { password: 'Walk-the-routes 1!', confirmPassword: 'Walk-the-routes 1!' };
   if (path === '/api/public/tokens/revoke') return { tokens: [] };
+  if (path === '/oauth/introspect') return `token=${encodeURIComponent(secret)}`;
   if (path === '/api/admin/user-admin')
     return { username: `walk-${Math.random()}`, rootRole: 'Viewer' };
   return { name: 'walked' };
@@ -62,6 +63,9 @@ test('every route, as a stranger, with a session and with a token: security head
         url,
         ...(auth && { auth }),
         ...(body !== undefined && { body }),
+        ...(typeof body === 'string' && {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
       });
       const what = `${route.method} ${url} (${auth ? Object.keys(auth)[0] : 'stranger'}): ${response.statusCode}`;
       assert.ok(response.statusCode < 500, what);
@@ -92,11 +96,26 @@ test('the answers that carry a secret or user data say no-store explicitly', asy
     '/api/admin/user/tokens',
     '/api/admin/user-admin',
     '/api/admin/events',
+    '/api/authz/auth-request',
+    '/api/authz/forward-auth',
+    '/api/authz/ext-authz/any/path',
   ]) {
     const response = await h.request({ method: 'GET', url, auth: { token: secret } });
     assert.equal(response.statusCode, 200, url);
     assert.equal(response.headers['cache-control'], 'no-store', url);
+    assertSecurityHeaders(response, url);
   }
+  const introspected = await h.request({
+    method: 'POST',
+    url: '/oauth/introspect',
+    auth: { token: secret },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `token=${encodeURIComponent(secret)}`,
+  });
+  assert.equal(introspected.statusCode, 200);
+  assert.equal(json<{ active: boolean }>(introspected).active, true);
+  assert.equal(introspected.headers['cache-control'], 'no-store');
+  assertSecurityHeaders(introspected, 'introspect');
 });
 
 test('the web page has the strict CSP: own scripts and styles only, no framing, no inline script', async () => {

@@ -151,3 +151,37 @@ test('the browsable API page is served', async () => {
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /swagger/i);
 });
+
+test('the gateway endpoints are documented: operations, asks, identity headers and errors', () => {
+  const expected = [
+    ['/api/authz/auth-request', 'get', 'authRequest'],
+    ['/api/authz/forward-auth', 'get', 'forwardAuth'],
+    ['/api/authz/ext-authz', 'get', 'extAuthz'],
+    ['/oauth/introspect', 'post', 'introspectToken'],
+  ] as const;
+  for (const [path, method, operationId] of expected) {
+    const operation = doc.paths[path]?.[method];
+    assert.ok(operation, `${method} ${path}`);
+    assert.equal(operation.operationId, operationId);
+    for (const status of ['200', '401', '403', '429', '503'])
+      assert.ok(operation.responses[status], `${operationId} documents ${status}`);
+    if (operationId === 'extAuthz') {
+      assert.ok(
+        (operation.parameters ?? []).some((p) => p.in === 'header' && p.name === 'x-unlatch-ask'),
+      );
+    } else if (method === 'get') {
+      assert.deepEqual(
+        (operation.parameters ?? [])
+          .filter((p) => p.in === 'query')
+          .map((p) => p.name)
+          .sort(),
+        ['audience', 'resource', 'scope'],
+      );
+    }
+    if (method === 'get')
+      assert.ok(Object.keys(operation.responses['200']?.headers ?? {}).includes('Remote-User'));
+  }
+  const introspect = doc.paths['/oauth/introspect']?.post;
+  assert.ok(introspect?.requestBody?.content['application/x-www-form-urlencoded']);
+  assert.ok(introspect?.responses['415']);
+});

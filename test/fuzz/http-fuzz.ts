@@ -66,6 +66,8 @@ export function routesOf(harness: Harness): Route[] {
     { method: 'GET', path: '/docs/openapi/static/index.html' },
     { method: 'GET', path: '/api/admin/no-such-thing/{id}' },
     { method: 'GET', path: '/no/such/path' },
+    // Envoy's ext_authz: the original path follows the documented prefix.
+    { method: 'GET', path: '/api/authz/ext-authz/{id}' },
   );
   return routes;
 }
@@ -119,7 +121,19 @@ const pathMutation: fc.Arbitrary<PathMutation> = fc.oneof(
   fc.record({
     kind: fc.constant('query' as const),
     query: fc.oneof(
-      fc.constantFrom('a=1', 'limit=-1&offset=x', 'id=1&id=2', '__proto__[x]=1', '%zz', 'a=%00'),
+      fc.constantFrom(
+        'a=1',
+        'limit=-1&offset=x',
+        'id=1&id=2',
+        '__proto__[x]=1',
+        '%zz',
+        'a=%00',
+        // The gateway's asks: valid, unsatisfiable today, malformed.
+        'resource=orders&audience=billing',
+        'scope=deploy',
+        'scope=Bad!&resource=%2F',
+        'scope=*:read%20a:write&scope=b:*',
+      ),
       fc.string({ unit: 'binary', maxLength: 40 }).map(encodeURIComponent),
     ),
   }),
@@ -253,6 +267,25 @@ const bodyArbitrary: fc.Arbitrary<Buffer | undefined> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)), weight: 1 },
+  // Introspection's form bodies.
+  {
+    arbitrary: fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom('token', 'token_type_hint', 'token[]', '__proto__'),
+          fc.string({ maxLength: 10 }),
+        ),
+        fc.oneof(
+          fc.constantFrom(
+            'user:v2_AAAAAAAAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+            '',
+          ),
+          fc.string({ unit: 'binary', maxLength: 80 }),
+        ),
+      )
+      .map(([key, value]) => Buffer.from(`${key}=${encodeURIComponent(value)}&token_type_hint=x`)),
+    weight: 1,
+  },
   {
     arbitrary: fc
       .constantFrom(
@@ -306,6 +339,20 @@ export function requestArbitrary(routes: Route[]): fc.Arbitrary<FuzzRequest> {
         fc.tuple(fc.constant('X-Forwarded-For'), fc.oneof(fc.ipV4(), headerText(20))),
         fc.tuple(fc.constant('Accept'), fc.constantFrom('*/*', 'text/html', 'application/xml')),
         fc.tuple(fc.constant('X-Fuzz'), headerText(8000)),
+        // What proxies tell the gateway endpoints about the original request.
+        fc.tuple(
+          fc.constantFrom('X-Original-Method', 'X-Forwarded-Method'),
+          fc.oneof(fc.constantFrom('GET', 'POST', 'delete', ''), headerText(20)),
+        ),
+        fc.tuple(
+          fc.constantFrom(
+            'X-Original-URL',
+            'X-Original-URI',
+            'X-Forwarded-Uri',
+            'X-Forwarded-Host',
+          ),
+          fc.oneof(fc.webUrl(), headerText(200)),
+        ),
       ),
       { maxLength: 3 },
     ),

@@ -21,6 +21,11 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'POST /api/admin/user-admin/{id}/change-password',
       'POST /auth/simple/login',
       'GET /api/admin/events',
+      'GET /api/authz/auth-request',
+      'GET /api/authz/forward-auth',
+      'GET /api/authz/ext-authz',
+      'GET /api/authz/ext-authz/{id}',
+      'POST /oauth/introspect',
     ]) {
       assert.ok(paths.has(expected), `fuzzes ${expected}`);
     }

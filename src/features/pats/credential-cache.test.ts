@@ -18,6 +18,7 @@ const credential = (tokenId: number, userId: number): PatCredential => ({
   tokenId,
   verifier: `v${tokenId}`,
   expiresAt: new Date(8.64e15),
+  createdAt: new Date(0),
   user: user(userId),
 });
 

@@ -38,6 +38,8 @@ export interface PatCredential {
   tokenId: number;
   verifier: string;
   expiresAt: Date;
+  /** For token introspection's `iat`. */
+  createdAt: Date;
   user: User;
 }
 
@@ -193,9 +195,9 @@ export class PatStore {
 
   async findCredential(selector: string): Promise<PatCredential | undefined> {
     const [row] = await this.db.query<
-      UserRow & { pat_id: number; verifier: string; expires_at: Date }
+      UserRow & { pat_id: number; verifier: string; expires_at: Date; pat_created_at: Date }
     >(
-      `SELECT p.id AS pat_id, p.verifier, p.expires_at, ${USER_COLUMNS_OF_U}
+      `SELECT p.id AS pat_id, p.verifier, p.expires_at, p.created_at AS pat_created_at, ${USER_COLUMNS_OF_U}
        FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
        WHERE p.selector = $1 AND u.deleted_at IS NULL`,
       [selector],
@@ -205,6 +207,7 @@ export class PatStore {
         tokenId: row.pat_id,
         verifier: row.verifier,
         expiresAt: row.expires_at,
+        createdAt: row.pat_created_at,
         user: rowToUser(row),
       }
     );

@@ -1,4 +1,4 @@
-// Every /api/admin route x {Admin, Editor, Viewer} x {session, PAT} x {own resource, someone
+// Every /api/admin route (and the gateway endpoints) x {Admin, Editor, Viewer} x {session, PAT} x {own resource, someone
 // else's}: each cell makes the request and asserts both the answer and what it changed.
 
 import assert from 'node:assert/strict';
@@ -269,6 +269,35 @@ const routes: RouteCase[] = [
       expectStatus(response, via === 'session' ? 404 : 200);
       assert.equal(await tokenExists(actor.tokenId), via === 'session');
       assert.equal(await tokenExists(target.tokenId), true, "never another user's token");
+    },
+  },
+  // The gateway endpoints take tokens only: a session is 401 whatever the role.
+  {
+    name: 'GET /api/authz/forward-auth',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/authz/forward-auth', auth }),
+    async check({ auth, actor, role }, response) {
+      if (auth && 'cookie' in auth) return expectStatus(response, 401);
+      expectStatus(response, 200);
+      assert.equal(response.headers['x-unlatch-user-id'], String(actor.user.id));
+      assert.equal(response.headers['remote-groups'], role);
+    },
+  },
+  {
+    name: 'POST /oauth/introspect',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'POST',
+        url: '/oauth/introspect',
+        auth,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${encodeURIComponent(subject.token)}`,
+      }),
+    async check({ auth, role, subject }, response) {
+      if (auth && 'cookie' in auth) return expectStatus(response, 401);
+      // Admins' tokens (scopes *) may introspect; others need the scope introspect.
+      expectStatus(response, role === 'Admin' ? 200 : 403);
+      if (role === 'Admin')
+        assert.equal(json<{ sub: string }>(response).sub, String(subject.user.id));
     },
   },
 ];

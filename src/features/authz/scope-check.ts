@@ -1,0 +1,138 @@
+// The pure part of the gateway's question "may this token pass?": the grammar of what a
+// proxy may ask for (spec/gateway.md, "What the gateway may ask for") and whether a token's
+// grant satisfies it. No I/O, so every refusal path is unit-tested here.
+
+import type { TokenGrant } from './token-grant.js';
+
+/** Resource and audience names, and plain special rights such as `introspect`. */
+const NAME = /^[a-z0-9._-]{1,64}$/;
+const ACTIONS = new Set(['read', 'write', '*']);
+/** More asks than any sane proxy config names; bounds the work per (uncached) ask. */
+const MAX_ASKS = 50;
+
+export interface GatewayAsk {
+  /** Scopes the token must hold, in the scope grammar. */
+  readonly scopes: readonly string[];
+  /** Resources whose `:read` or `:write` the original method decides. */
+  readonly resources: readonly string[];
+  /** Audiences the token must list (or list none). */
+  readonly audiences: readonly string[];
+}
+
+export const NOTHING_ASKED: GatewayAsk = Object.freeze({
+  scopes: Object.freeze([]),
+  resources: Object.freeze([]),
+  audiences: Object.freeze([]),
+});
+
+export type ParsedAsk = { ask: GatewayAsk } | { problems: { message: string; path: string }[] };
+
+/** Whether `scope` is well-formed in the grammar of spec/scopes.md. */
+export function isScope(scope: string): boolean {
+  if (scope === '*' || scope === '*:read') return true;
+  const colon = scope.indexOf(':');
+  if (colon === -1) return NAME.test(scope);
+  return NAME.test(scope.slice(0, colon)) && ACTIONS.has(scope.slice(colon + 1));
+}
+
+/**
+ * Reads the asks from the auth URL's query string (`scope`, `resource`, `audience`, each
+ * repeatable; `scope` may also hold several space-separated scopes, as OAuth writes them).
+ * Every other parameter is ignored: proxies add their own.
+ */
+export function parseAsk(query: string): ParsedAsk {
+  const params = new URLSearchParams(query);
+  const scopes: string[] = [];
+  const resources: string[] = [];
+  const audiences: string[] = [];
+  const problems: { message: string; path: string }[] = [];
+  for (const value of params.getAll('scope')) {
+    for (const scope of value.split(' ')) {
+      if (scope === '') continue;
+      if (isScope(scope)) scopes.push(scope);
+      else problems.push({ path: 'scope', message: `"${clip(scope)}" is not a valid scope.` });
+    }
+  }
+  for (const [key, list] of [
+    ['resource', resources],
+    ['audience', audiences],
+  ] as const) {
+    for (const name of params.getAll(key)) {
+      if (NAME.test(name)) list.push(name);
+      else
+        problems.push({
+          path: key,
+          message: `"${clip(name)}" is not a valid ${key} name: 1-64 of a-z, 0-9, '.', '_', '-'.`,
+        });
+    }
+  }
+  if (scopes.length + resources.length + audiences.length > MAX_ASKS)
+    problems.push({
+      path: 'scope',
+      message: `At most ${MAX_ASKS} scopes, resources and audiences may be asked for.`,
+    });
+  if (problems.length > 0) return { problems };
+  if (scopes.length + resources.length + audiences.length === 0) return { ask: NOTHING_ASKED };
+  return { ask: { scopes, resources, audiences } };
+}
+
+function clip(value: string): string {
+  return value.length > 70 ? `${value.slice(0, 70)}…` : value;
+}
+
+/** Methods that only read: GET, HEAD and OPTIONS need `:read`, every other method `:write`. */
+export function isReadMethod(method: string | undefined): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+/**
+ * Whether the scopes grant `required`. `*` is everything the owner may do, but not the
+ * special rights (plain names such as `introspect`), which must be named; `<r>:write` and
+ * `<r>:*` imply `<r>:read`; `*:read` is read-only everywhere.
+ */
+export function holdsScope(scopes: readonly string[], required: string): boolean {
+  const colon = required.indexOf(':');
+  if (colon === -1 && required !== '*') return scopes.includes(required);
+  if (scopes.includes('*') || scopes.includes(required)) return true;
+  if (required === '*') return false;
+  const resource = required.slice(0, colon);
+  const action = required.slice(colon + 1);
+  if (action === 'read')
+    return (
+      scopes.includes('*:read') ||
+      scopes.includes(`${resource}:write`) ||
+      scopes.includes(`${resource}:*`)
+    );
+  if (action === 'write') return scopes.includes(`${resource}:*`);
+  return false;
+}
+
+export type Refusal = { kind: 'scope'; missing: string } | { kind: 'audience'; missing: string };
+
+/**
+ * The first thing the grant lacks for this ask and original method, or undefined when the
+ * token may pass. An unknown method (the proxy did not say) counts as a write: fail closed.
+ */
+export function refusalFor(
+  grant: TokenGrant,
+  ask: GatewayAsk,
+  originalMethod: string | undefined,
+): Refusal | undefined {
+  if (ask === NOTHING_ASKED) return undefined;
+  for (const scope of ask.scopes) {
+    if (!holdsScope(grant.scopes, scope)) return { kind: 'scope', missing: scope };
+  }
+  if (ask.resources.length > 0) {
+    const action = isReadMethod(originalMethod) ? 'read' : 'write';
+    for (const resource of ask.resources) {
+      const scope = `${resource}:${action}`;
+      if (!holdsScope(grant.scopes, scope)) return { kind: 'scope', missing: scope };
+    }
+  }
+  if (grant.audiences.length > 0) {
+    for (const audience of ask.audiences) {
+      if (!grant.audiences.includes(audience)) return { kind: 'audience', missing: audience };
+    }
+  }
+  return undefined;
+}
