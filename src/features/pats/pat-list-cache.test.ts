@@ -73,3 +73,14 @@ test('the pats:<userId> notification round-trips; malformed ones are ignored', (
     assert.equal(decodeRevocation(bad), undefined, bad);
   }
 });
+
+// The fault issue 9 fixed in CredentialCache, here too: a list read during a LISTEN outage
+// could be cached once notifications came back, though a change in the outage went unheard.
+test('a fill that began while disabled is dropped after re-enabling', () => {
+  const cache = new PatListCache(10, 60_000);
+  cache.setEnabled(false);
+  const generation = cache.generation;
+  cache.setEnabled(true);
+  cache.set(1, [], generation);
+  assert.equal(cache.get(1), undefined);
+});

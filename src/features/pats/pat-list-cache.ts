@@ -78,5 +78,8 @@ export class PatListCache {
   setEnabled(enabled: boolean): void {
     this.#enabled = enabled;
     if (!enabled) this.clear();
+    // As in CredentialCache: a read that began while notifications were down may predate a
+    // change nobody heard, so its fill must not land once they flow again.
+    else this.#generation++;
   }
 }
