@@ -143,6 +143,14 @@ export class TooManyRequestsError extends ApiError {
   }
 }
 
+/** The failed-credential limit (tokens and session cookies share one budget per address). */
+export function tooManyFailedAttempts(retryAfterSeconds: number): TooManyRequestsError {
+  return new TooManyRequestsError(
+    'Too many failed authentication attempts from your address. Wait before trying again.',
+    retryAfterSeconds,
+  );
+}
+
 export class InternalError extends ApiError {
   override readonly name = 'InternalError';
   readonly statusCode = 500;

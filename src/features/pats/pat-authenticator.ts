@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '../../http/errors.js';
+import { tooManyFailedAttempts } from '../../http/errors.js';
 import type { AuthOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { RecentlyVerified } from '../../http/recently-verified.js';
@@ -11,13 +11,6 @@ import { selectorOf, verifierMatches } from './token.js';
 export interface PatIdentity {
   tokenId: number;
   user: User;
-}
-
-export function tooManyFailedAttempts(retryAfterSeconds: number): TooManyRequestsError {
-  return new TooManyRequestsError(
-    'Too many failed authentication attempts from your address. Wait before trying again.',
-    retryAfterSeconds,
-  );
 }
 
 /**

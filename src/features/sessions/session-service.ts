@@ -3,9 +3,9 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/db.js';
+import { tooManyFailedAttempts } from '../../http/errors.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { RecentlyVerified } from '../../http/recently-verified.js';
-import { tooManyFailedAttempts } from '../pats/pat-authenticator.js';
 import type { User } from '../users/user.js';
 import type { SessionStore } from './session-store.js';
 
