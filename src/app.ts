@@ -10,11 +10,13 @@ import { eventRoutes } from './features/events/event-routes.js';
 import { leakRoutes } from './features/pats/leak-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
+import { SERVICE_ACCOUNT_SCHEMAS } from './features/service-accounts/service-account-schemas.js';
+import { serviceAccountRoutes } from './features/service-accounts/service-account-routes.js';
 import { loginRoutes } from './features/sessions/login-routes.js';
 import { uiConfigRoutes } from './features/ui/ui-config-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
-import { createAuthenticate } from './http/authenticate.js';
+import { createAuthenticate, onResource } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { ServiceUnavailableError } from './http/errors.js';
@@ -26,7 +28,7 @@ import { ignoreBodyOfBodilessMethods } from './http/route-helpers.js';
 import { registerWebUi } from './http/web-ui.js';
 
 export const VERSION = '0.1.0';
-const SHARED_SCHEMAS = [createPatSchema, patSchema, patsSchema];
+const SHARED_SCHEMAS = [createPatSchema, patSchema, patsSchema, ...SERVICE_ACCOUNT_SCHEMAS];
 const SLOW_REQUEST_MS = 1000;
 
 export interface AppOptions {
@@ -159,11 +161,23 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await app.register(
     async (admin) => {
       admin.addHook('onRequest', authenticate);
-      await admin.register(userRoutes(services.userService, services.passwordChanges));
-      await admin.register(userAdminRoutes(services.userService, services.passwordChanges));
-      await admin.register(patRoutes(services.patService));
-      await admin.register(eventRoutes(services.eventStore));
-      await admin.register(uiConfigRoutes(config));
+      // Each part of the API is a resource that a token's scopes name (spec/scopes.md).
+      await admin.register(
+        onResource('users', userRoutes(services.userService, services.passwordChanges)),
+      );
+      await admin.register(
+        onResource('users', userAdminRoutes(services.userService, services.passwordChanges)),
+      );
+      await admin.register(onResource('tokens', patRoutes(services.patService)));
+      await admin.register(
+        onResource(
+          'service-accounts',
+          serviceAccountRoutes(services.serviceAccounts, services.patService),
+        ),
+      );
+      await admin.register(onResource('events', eventRoutes(services.eventStore)));
+      // What the web page needs to draw itself: any token may read it.
+      await admin.register(onResource(null, uiConfigRoutes(config)));
     },
     { prefix: '/api/admin' },
   );

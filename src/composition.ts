@@ -16,6 +16,7 @@ import { PatStore } from './features/pats/pat-store.js';
 import { SeenAtTracker } from './features/pats/seen-at-tracker.js';
 import { UnacknowledgedPats } from './features/pats/unacknowledged-pats.js';
 import { RevocationBus } from './features/revocation/revocation-bus.js';
+import { ServiceAccountService } from './features/service-accounts/service-account-service.js';
 import { LoginService } from './features/sessions/login-service.js';
 import { SessionService } from './features/sessions/session-service.js';
 import { SessionStore } from './features/sessions/session-store.js';
@@ -129,6 +130,14 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     hasher,
     credentials,
   });
+  const serviceAccounts = new ServiceAccountService({
+    db,
+    users: userStore,
+    pats: patStore,
+    audit,
+    revocations,
+    credentials,
+  });
   const housekeeping = new Housekeeping({
     sessions,
     events: eventStore,
@@ -158,6 +167,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     passwordChanges,
     hasher,
     userService,
+    serviceAccounts,
     housekeeping,
     metrics,
   };

@@ -38,7 +38,7 @@ export async function findUser({ services }: CliContext, name: string): Promise<
   const byLogin = await services.userStore.findForLogin(name.trim());
   if (byLogin) return byLogin.user;
   if (/^\d{1,10}$/.test(name.trim())) {
-    const byId = await services.userStore.findLive(Number(name.trim()));
+    const byId = await services.userStore.findLive(Number(name.trim()), 'User');
     if (byId) return byId;
   }
   throw new NotFoundError(`Could not find a user called ${JSON.stringify(name)}.`);

@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../features/events/audit.js';
+import { holdsScope } from '../features/scopes/scopes.js';
 import type { PatAuthenticator } from '../features/pats/pat-authenticator.js';
 import { tokenFromAuthorization } from '../features/pats/token.js';
 import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
@@ -7,6 +8,7 @@ import type { User } from '../features/users/user.js';
 import { assertNotCrossSiteWrite } from './cross-site.js';
 import {
   AuthenticationRequired,
+  MissingScopeError,
   OperationDeniedError,
   PermissionError,
   TooManyRequestsError,
@@ -17,12 +19,54 @@ import { sessionCookieOptions } from './session-cookie.js';
 
 export type Principal =
   | { user: User; via: 'session'; sessionIdHash: string }
-  | { user: User; via: 'pat'; tokenId: number };
+  | {
+      user: User;
+      via: 'pat';
+      tokenId: number;
+      scopes: readonly string[];
+      audiences: readonly string[];
+    };
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | undefined;
   }
+  interface FastifyContextConfig {
+    /**
+     * The resource of Unlatch's own API a route acts on (spec/scopes.md): a token needs
+     * `<resource>:read` for GET/HEAD/OPTIONS and `<resource>:write` otherwise. `null`: any
+     * token. A route that names none needs a token with `*`: forgetting fails closed.
+     */
+    resource?: string | null;
+  }
+}
+
+/** Sets the resource of every route `plugin` registers that does not name its own. */
+export function onResource(
+  resource: string | null,
+  plugin: (app: FastifyInstance) => Promise<void>,
+) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.addHook('onRoute', (route) => {
+      if (route.config?.resource === undefined) route.config = { ...route.config, resource };
+    });
+    await app.register(plugin);
+  };
+}
+
+/** The scope a request needs of its token, or undefined when any token will do. */
+function scopeNeeded(request: FastifyRequest): string | undefined {
+  // An unknown path answers 404 whatever the token holds.
+  if (request.is404) return undefined;
+  // Requests refused before routing (the framework's own errors) have no route config.
+  const config = request.routeOptions?.config as { resource?: string | null } | undefined;
+  if (config === undefined) return undefined;
+  const resource = config.resource;
+  if (resource === null) return undefined;
+  if (resource === undefined) return '*';
+  const reads =
+    request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS';
+  return `${resource}:${reads ? 'read' : 'write'}`;
 }
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -40,7 +84,12 @@ export function actorOf(request: FastifyRequest): Actor {
     credential:
       principal.via === 'session'
         ? { via: 'session', sessionIdHash: principal.sessionIdHash }
-        : { via: 'pat', tokenId: principal.tokenId },
+        : {
+            via: 'pat',
+            tokenId: principal.tokenId,
+            scopes: principal.scopes,
+            audiences: principal.audiences,
+          },
   };
 }
 
@@ -90,7 +139,17 @@ export function createAuthenticate(sessions: SessionService, pats: PatAuthentica
     if (!hasToken) throw new AuthenticationRequired();
     const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
     if (!identity) throw new UnauthorizedError();
-    request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };
+    const needed = scopeNeeded(request);
+    if (needed !== undefined && !holdsScope(identity.scopes, needed)) {
+      throw new MissingScopeError(needed);
+    }
+    request.principal = {
+      user: identity.user,
+      via: 'pat',
+      tokenId: identity.tokenId,
+      scopes: identity.scopes,
+      audiences: identity.grant.audiences,
+    };
   };
 }
 

@@ -99,6 +99,20 @@ export class PermissionError extends ApiError {
   }
 }
 
+/** A token whose scopes do not reach this route (spec/scopes.md); named as Unleash names a permission. */
+export class MissingScopeError extends ApiError {
+  override readonly name = 'PermissionError';
+  readonly statusCode = 403;
+  constructor(readonly scope: string) {
+    super(
+      `This token lacks the scope "${scope}" that this operation needs. Its scopes were fixed when it was made: use a token that holds it.`,
+    );
+  }
+  protected override extraFields() {
+    return { permissions: [this.scope] };
+  }
+}
+
 export class OperationDeniedError extends ApiError {
   override readonly name = 'OperationDeniedError';
   readonly statusCode = 403;

@@ -231,6 +231,7 @@ describe('POST /auth/simple/login', () => {
           )
         )[0]?.password_hash ?? '',
       rootRole: 'Viewer',
+      accountType: 'User',
     });
     const response = await h.request({
       method: 'POST',

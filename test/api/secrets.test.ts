@@ -94,6 +94,48 @@ test('no secret or password in any table, event, log line or other response afte
     const secrets: string[] = [];
     for (let i = 0; i < 3; i++)
       secrets.push(json<{ secret: string }>(await h.createPat({ cookie })).secret);
+    // A scoped token, and a service account's token: used, listed and deleted below too.
+    secrets.push(
+      json<{ secret: string }>(
+        await h.createPat({ cookie }, { scopes: ['*:read', 'introspect'], audiences: ['leaks'] }),
+      ).secret,
+    );
+    const bot = json<{ id: number }>(
+      record(
+        await h.request({
+          method: 'POST',
+          url: '/api/admin/service-account',
+          auth: { cookie },
+          body: { username: 'leak-check-bot', rootRole: 'Editor' },
+        }),
+      ),
+    );
+    const botToken = json<{ id: number; secret: string }>(
+      await h.request({
+        method: 'POST',
+        url: `/api/admin/service-account/${bot.id}/token`,
+        auth: { cookie },
+        body: { description: 'bot', expiresAt: '2099-01-01T00:00:00Z', scopes: ['*:read'] },
+      }),
+    );
+    secrets.push(botToken.secret);
+    record(await h.request({ method: 'GET', url: '/api/admin/service-account', auth: { cookie } }));
+    record(
+      await h.request({
+        method: 'GET',
+        url: `/api/admin/service-account/${bot.id}/token`,
+        auth: { cookie },
+      }),
+    );
+    // A scope refusal must not repeat the token either.
+    record(
+      await h.request({
+        method: 'POST',
+        url: '/api/admin/user/tokens',
+        auth: { token: botToken.secret },
+        body: {},
+      }),
+    );
     // Use each token, by both header forms; fail once with a wrong one; list; delete one.
     for (const secret of secrets) {
       assert.equal(
@@ -211,6 +253,7 @@ test('no secret or password in any table, event, log line or other response afte
       'pat-created',
       'pat-deleted',
       'pat-leaked',
+      'service-account-created',
     ]) {
       assert.ok(events.body.includes(`"${type}"`), `the served events include ${type}`);
     }
@@ -222,7 +265,7 @@ test('no secret or password in any table, event, log line or other response afte
     assert.equal(metrics.statusCode, 200);
     assert.match(metrics.body, /unlatch_token_authentications_total\{outcome="cache_hit"\} [1-9]/);
     record(metrics);
-    for (const name of [user.username as string, 'leak-check', 'leak-check-2']) {
+    for (const name of [user.username as string, 'leak-check', 'leak-check-2', 'leak-check-bot']) {
       assert.ok(!metrics.body.includes(name), `the metrics name the user ${name}`);
     }
     for (const secret of secrets) {

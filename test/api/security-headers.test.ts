@@ -31,8 +31,10 @@ function assertSecurityHeaders(response: LightMyRequestResponse, what: string) {
 /** A body that gets each route past validation, so the answer is the route's own. */
 function bodyFor(method: string, path: string): unknown {
   if (method !== 'POST' && method !== 'PUT') return undefined;
-  if (path.endsWith('/tokens'))
+  if (path.endsWith('/tokens') || path.endsWith('/token'))
     return { description: `walk ${path} ${Math.random()}`, expiresAt: inDays(1) };
+  if (path === '/api/admin/service-account')
+    return { username: `walk-bot-${Math.random()}`, rootRole: 'Viewer' };
   if (path === '/auth/simple/login') return { username: admin.user.username, password: 'wrong' };
   if (path.endsWith('change-password'))
     return { password: 'Walk-the-routes 1!', confirmPassword: 'Walk-the-routes 1!' };
@@ -56,7 +58,7 @@ test('every route, as a stranger, with a session and with a token: security head
         ? { token: json<{ secret: string }>(await h.createPat({ cookie: admin.cookie })).secret }
         : walker;
       // A user id that is not the walker's own, so that DELETE does not end the walk.
-      const url = route.path.replace('{id}', '2147483647');
+      const url = route.path.replace('{id}', '2147483647').replace('{tokenId}', '2147483647');
       const body = bodyFor(route.method, route.path);
       const response = await h.request({
         method: route.method as 'GET',

@@ -397,7 +397,8 @@ function mutatePath(path: string, mutation: PathMutation): string {
 export function pathOf(request: FuzzRequest): string {
   // Ids go in encoded when they would break the request line; raw otherwise.
   const id = /^[\x21-\x7e]*$/.test(request.id) ? request.id : encodeURIComponent(request.id);
-  let path = request.route.path.replace('{id}', id);
+  // A second parameter (a service account's {tokenId}) gets the same generated id.
+  let path = request.route.path.replace('{id}', id).replace('{tokenId}', id);
   for (const mutation of request.pathMutations) path = mutatePath(path, mutation);
   return path;
 }

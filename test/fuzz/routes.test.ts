@@ -26,6 +26,13 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'GET /api/authz/ext-authz',
       'GET /api/authz/ext-authz/{id}',
       'POST /oauth/introspect',
+      'GET /api/admin/service-account',
+      'POST /api/admin/service-account',
+      'PUT /api/admin/service-account/{id}',
+      'DELETE /api/admin/service-account/{id}',
+      'GET /api/admin/service-account/{id}/token',
+      'POST /api/admin/service-account/{id}/token',
+      'DELETE /api/admin/service-account/{id}/token/{tokenId}',
     ]) {
       assert.ok(paths.has(expected), `fuzzes ${expected}`);
     }

@@ -205,6 +205,99 @@ export function describeGateway(options: GatewaySuiteOptions): void {
       assert.equal((await through('/deploy/now', {})).status, 401);
     });
 
+    async function scopedToken(
+      owner: TestUser,
+      grant: { scopes?: string[]; audiences?: string[] },
+    ): Promise<Record<string, string>> {
+      const created = await h.createPat({ cookie: owner.cookie }, grant);
+      assert.equal(created.statusCode, 201, created.body);
+      return { authorization: `Bearer ${json<{ secret: string }>(created).secret}` };
+    }
+
+    test('resource=orders: a read token reads and cannot write; a write token does both', async () => {
+      const editor = await h.quickSignedIn('Editor');
+      const reader = await scopedToken(editor, { scopes: ['orders:read'] });
+      const writer = await scopedToken(editor, { scopes: ['orders:write'] });
+      const read = await through('/orders/7', reader);
+      assert.equal(read.status, 200, proxy.output());
+      assert.equal(read.seen?.headers['x-unlatch-scopes'], 'orders:read');
+      const refused = await through('/orders/7', reader, 'POST');
+      assert.equal(refused.status, 403);
+      assert.equal(refused.seen, undefined, 'the upstream never saw the write');
+      if (options.passesChallenge)
+        assert.match(
+          String(refused.headers.get('www-authenticate')),
+          /error="insufficient_scope", scope="orders:write"/,
+        );
+      for (const method of ['GET', 'POST']) {
+        const answer = await through('/orders/7', writer, method);
+        assert.equal(answer.status, 200, `${method}\n${proxy.output()}`);
+        assert.equal(answer.seen?.method, method);
+      }
+      // Scoped to orders, the token passes no scope it does not hold.
+      assert.equal((await through('/deploy/now', writer, 'POST')).status, 403);
+    });
+
+    test('audience=billing: a token for other audiences is refused; one for billing passes', async () => {
+      const editor = await h.quickSignedIn('Editor');
+      const shop = await scopedToken(editor, { audiences: ['shop'] });
+      const billing = await scopedToken(editor, { audiences: ['billing', 'shop'] });
+      const refused = await through('/billing/invoices', shop);
+      assert.equal(refused.status, 403);
+      assert.equal(refused.seen, undefined);
+      assert.equal((await through('/billing/invoices', billing)).status, 200);
+      // Asking for no audience, any token passes.
+      assert.equal((await through('/hello', shop)).status, 200);
+    });
+
+    test('a demotion to Viewer narrows a write token at once: reads pass, writes stop', async () => {
+      const editor = await h.quickSignedIn('Editor');
+      const writer = await scopedToken(editor, { scopes: ['orders:*'] });
+      assert.equal((await through('/orders/1', writer, 'POST')).status, 200);
+      const demoted = await h.request({
+        method: 'PUT',
+        url: `/api/admin/user-admin/${editor.user.id}`,
+        auth: { cookie: admin.cookie },
+        body: { rootRole: 'Viewer' },
+      });
+      assert.equal(demoted.statusCode, 200, demoted.body);
+      const write = await through('/orders/1', writer, 'POST');
+      assert.equal(write.status, 403);
+      assert.equal(write.seen, undefined);
+      const read = await through('/orders/1', writer);
+      assert.equal(read.status, 200);
+      assert.equal(read.seen?.headers['x-unlatch-scopes'], 'orders:read');
+      assert.equal(read.seen?.headers['remote-groups'], 'Viewer');
+    });
+
+    test("a service account's token passes as the account, marked Service", async () => {
+      const made = await h.request({
+        method: 'POST',
+        url: '/api/admin/service-account',
+        auth: { cookie: admin.cookie },
+        body: { username: `gw-bot-${options.name.replace(/\W/g, '')}`, rootRole: 'Editor' },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const account = json<{ id: number; username: string }>(made);
+      const token = await h.request({
+        method: 'POST',
+        url: `/api/admin/service-account/${account.id}/token`,
+        auth: { cookie: admin.cookie },
+        body: {
+          description: 'gateway',
+          expiresAt: '2099-01-01T00:00:00Z',
+          scopes: ['orders:write'],
+        },
+      });
+      assert.equal(token.statusCode, 201, token.body);
+      const auth = { authorization: `Bearer ${json<{ secret: string }>(token).secret}` };
+      const answer = await through('/orders/9', auth, 'POST');
+      assert.equal(answer.status, 200, proxy.output());
+      assert.equal(answer.seen?.headers['remote-user'], account.username);
+      assert.equal(answer.seen?.headers['x-unlatch-account-type'], 'Service');
+      assert.equal(answer.seen?.headers['remote-groups'], 'Editor');
+    });
+
     // Last: it trips the failed-token limit of this instance for 127.0.0.1.
     test(`the failed-token limit: ${options.tooManyStatus} through the proxy; a cached valid token still passes`, async () => {
       const editor = await editorWithToken();

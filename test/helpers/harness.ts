@@ -78,7 +78,12 @@ export interface Harness {
   quickSignedIn(role?: RootRole): Promise<TestUser>;
   createPat(
     auth: Auth,
-    body?: Partial<{ description: string; expiresAt: string }>,
+    body?: Partial<{
+      description: string;
+      expiresAt: string;
+      scopes: string[];
+      audiences: string[];
+    }>,
   ): Promise<LightMyRequestResponse>;
   request(options: RequestOptions): Promise<LightMyRequestResponse>;
 }
@@ -155,6 +160,7 @@ export async function startHarness(
       name: null,
       passwordHash: await passwordHash,
       rootRole: role,
+      accountType: 'User',
     });
 
   const login = async (username: string, password = PASSWORD) => {

@@ -25,7 +25,6 @@ import {
   refusalFor,
 } from './scope-check.js';
 import { requireToken } from './token-check.js';
-import { grantOf } from './token-grant.js';
 
 /** A proxy's config names a handful of distinct query strings; garbage must not grow this. */
 const ASK_MEMO_MAX = 256;
@@ -102,7 +101,7 @@ export function authzRoutes(pats: PatAuthenticator) {
     return async function authorize(request: FastifyRequest, reply: FastifyReply) {
       const ask = askOf(reader.asks(request));
       const identity = await requireToken(request, pats);
-      const grant = grantOf(identity);
+      const grant = identity.grant;
       const method = reader.method(request);
       if (request.log.level === 'debug' || request.log.level === 'trace') {
         // Debug only: the original URL may carry what its service considers private.

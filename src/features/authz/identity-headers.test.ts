@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { User } from '../users/user.js';
 import { headerValue, identityHeaders } from './identity-headers.js';
-import type { TokenGrant } from './token-grant.js';
+import type { TokenGrant } from '../scopes/scopes.js';
 
 const user = (overrides: Partial<User> = {}): User => ({
   id: 7,
@@ -13,6 +13,7 @@ const user = (overrides: Partial<User> = {}): User => ({
   loginAttempts: 0,
   createdAt: new Date(0),
   seenAt: null,
+  accountType: 'User',
   ...overrides,
 });
 const grant: TokenGrant = { scopes: ['*'], audiences: [], accountType: 'User' };

@@ -8,7 +8,7 @@
 // invalidation.
 
 import type { User } from '../users/user.js';
-import type { TokenGrant } from './token-grant.js';
+import type { TokenGrant } from '../scopes/scopes.js';
 
 export type IdentityHeaders = Readonly<Record<string, string>>;
 

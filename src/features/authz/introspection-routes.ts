@@ -9,7 +9,6 @@ import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import { InsufficientScopeError } from './authz-errors.js';
 import { type Introspection, mayIntrospect } from './introspection.js';
 import { requireIntrospectionCaller } from './introspection-caller.js';
-import { grantOf } from './token-grant.js';
 
 const FORM = 'a form with the content-type application/x-www-form-urlencoded';
 const FORM_LIMIT = 8 * 1024;
@@ -60,7 +59,7 @@ export function introspectionRoutes(pats: PatAuthenticator, introspection: Intro
     // The caller first: a stranger learns nothing, not even which content-type is wanted.
     app.addHook('onRequest', async (request) => {
       const caller = await requireIntrospectionCaller(request, pats);
-      if (!mayIntrospect(caller.user, grantOf(caller)))
+      if (!mayIntrospect(caller.user, caller.grant))
         throw new InsufficientScopeError({ kind: 'scope', missing: 'introspect' });
     });
 

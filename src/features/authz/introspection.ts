@@ -8,8 +8,7 @@ import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import type { PatStore } from '../pats/pat-store.js';
 import { selectorOf } from '../pats/token.js';
 import type { User } from '../users/user.js';
-import { holdsScope } from './scope-check.js';
-import { grantOf, type TokenGrant } from './token-grant.js';
+import { holdsScope, type TokenGrant } from '../scopes/scopes.js';
 
 /** Exactly this for anything not active: no hint of why (no oracle). */
 export const INACTIVE = Object.freeze({ active: false as const });
@@ -60,7 +59,7 @@ export class Introspection {
     // Deleted between the two reads: as inactive as a token can be.
     if (credential === undefined || credential.tokenId !== identity.tokenId) return INACTIVE;
     const user = credential.user;
-    const grant = grantOf(identity);
+    const grant = identity.grant;
     const id = String(identity.tokenId);
     return {
       active: true,

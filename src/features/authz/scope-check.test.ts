@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  holdsScope,
-  isScope,
-  NOTHING_ASKED,
-  parseAsk,
-  type GatewayAsk,
-  refusalFor,
-} from './scope-check.js';
-import type { TokenGrant } from './token-grant.js';
+import { holdsScope, isScope } from '../scopes/scopes.js';
+import { NOTHING_ASKED, parseAsk, type GatewayAsk, refusalFor } from './scope-check.js';
+import type { TokenGrant } from '../scopes/scopes.js';
 
 const grant = (scopes: string[], audiences: string[] = []): TokenGrant => ({
   scopes,

@@ -2,11 +2,8 @@
 // proxy may ask for (spec/gateway.md, "What the gateway may ask for") and whether a token's
 // grant satisfies it. No I/O, so every refusal path is unit-tested here.
 
-import type { TokenGrant } from './token-grant.js';
+import { holdsScope, isScope, NAME, type TokenGrant } from '../scopes/scopes.js';
 
-/** Resource and audience names, and plain special rights such as `introspect`. */
-const NAME = /^[a-z0-9._-]{1,64}$/;
-const ACTIONS = new Set(['read', 'write', '*']);
 /** More asks than any sane proxy config names; bounds the work per (uncached) ask. */
 const MAX_ASKS = 50;
 
@@ -26,14 +23,6 @@ export const NOTHING_ASKED: GatewayAsk = Object.freeze({
 });
 
 export type ParsedAsk = { ask: GatewayAsk } | { problems: { message: string; path: string }[] };
-
-/** Whether `scope` is well-formed in the grammar of spec/scopes.md. */
-export function isScope(scope: string): boolean {
-  if (scope === '*' || scope === '*:read') return true;
-  const colon = scope.indexOf(':');
-  if (colon === -1) return NAME.test(scope);
-  return NAME.test(scope.slice(0, colon)) && ACTIONS.has(scope.slice(colon + 1));
-}
 
 /**
  * Reads the asks from the auth URL's query string (`scope`, `resource`, `audience`, each
@@ -83,28 +72,6 @@ function clip(value: string): string {
 /** Methods that only read: GET, HEAD and OPTIONS need `:read`, every other method `:write`. */
 export function isReadMethod(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
-}
-
-/**
- * Whether the scopes grant `required`. `*` is everything the owner may do, but not the
- * special rights (plain names such as `introspect`), which must be named; `<r>:write` and
- * `<r>:*` imply `<r>:read`; `*:read` is read-only everywhere.
- */
-export function holdsScope(scopes: readonly string[], required: string): boolean {
-  const colon = required.indexOf(':');
-  if (colon === -1 && required !== '*') return scopes.includes(required);
-  if (scopes.includes('*') || scopes.includes(required)) return true;
-  if (required === '*') return false;
-  const resource = required.slice(0, colon);
-  const action = required.slice(colon + 1);
-  if (action === 'read')
-    return (
-      scopes.includes('*:read') ||
-      scopes.includes(`${resource}:write`) ||
-      scopes.includes(`${resource}:*`)
-    );
-  if (action === 'write') return scopes.includes(`${resource}:*`);
-  return false;
 }
 
 export type Refusal = { kind: 'scope'; missing: string } | { kind: 'audience'; missing: string };

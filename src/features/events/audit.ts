@@ -8,7 +8,14 @@ import type { EventData, EventStore } from './event-store.js';
  * a user deletion cannot complete after it.
  */
 export type ActorCredential =
-  { via: 'session'; sessionIdHash: string } | { via: 'pat'; tokenId: number };
+  | { via: 'session'; sessionIdHash: string }
+  | {
+      via: 'pat';
+      tokenId: number;
+      /** What the token may do: what it makes can hold no more (spec/scopes.md). */
+      scopes: readonly string[];
+      audiences: readonly string[];
+    };
 
 /** Who did it, with what and from where: taken from the authenticated request. */
 export interface Actor {

@@ -1,7 +1,9 @@
 import type { Queryable } from '../../db/db.js';
 
 /** Event data is JSON built by a per-type whitelist (patEventData, userEventData); never a raw object. */
-export type EventData = Readonly<Record<string, string | number | boolean | null>>;
+export type EventData = Readonly<
+  Record<string, string | number | boolean | null | readonly string[]>
+>;
 
 export interface NewEvent {
   type: string;

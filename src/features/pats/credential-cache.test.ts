@@ -13,6 +13,7 @@ const user = (id: number): User => ({
   loginAttempts: 0,
   createdAt: new Date(0),
   seenAt: null,
+  accountType: 'User',
 });
 const credential = (tokenId: number, userId: number): PatCredential => ({
   tokenId,
@@ -20,6 +21,8 @@ const credential = (tokenId: number, userId: number): PatCredential => ({
   expiresAt: new Date(8.64e15),
   createdAt: new Date(0),
   user: user(userId),
+  scopes: ['*'],
+  grant: { scopes: ['*'], audiences: [], accountType: 'User' },
 });
 
 test('hits until the TTL, then misses', () => {

@@ -2,6 +2,7 @@ import { tooManyFailedAttempts } from '../../http/errors.js';
 import type { AuthOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
 import type { RecentlyVerified } from '../../http/recently-verified.js';
+import type { TokenGrant } from '../scopes/scopes.js';
 import type { User } from '../users/user.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { PatCredential, PatStore } from './pat-store.js';
@@ -11,6 +12,10 @@ import { selectorOf, verifierMatches } from './token.js';
 export interface PatIdentity {
   tokenId: number;
   user: User;
+  /** As given at creation: Unlatch's own routes check these. */
+  scopes: readonly string[];
+  /** Narrowed by the owner's role: what gateways and introspection see. */
+  grant: TokenGrant;
 }
 
 /**
@@ -106,6 +111,11 @@ export class PatAuthenticator {
 
   #accept(credential: PatCredential): PatIdentity {
     this.seenAt.record(credential.tokenId, this.clock());
-    return { tokenId: credential.tokenId, user: credential.user };
+    return {
+      tokenId: credential.tokenId,
+      user: credential.user,
+      scopes: credential.scopes,
+      grant: credential.grant,
+    };
   }
 }

@@ -11,6 +11,8 @@ const pat = (id: number, userId: number): Pat => ({
   userId,
   createdAt: new Date(0),
   seenAt: null,
+  scopes: ['*'],
+  audiences: [],
 });
 
 test('hits until the TTL, then misses', () => {

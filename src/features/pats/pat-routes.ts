@@ -61,9 +61,12 @@ export function patRoutes(service: PatService) {
         },
       },
       async (request, reply) => {
+        const { description, expiresAt, scopes, audiences } = request.body;
         const created = await service.create(actorOf(request), {
-          description: request.body.description,
-          expiresAt: request.body.expiresAt,
+          description,
+          expiresAt,
+          ...(scopes !== undefined && { scopes }),
+          ...(audiences !== undefined && { audiences }),
         });
         reply.header('location', `/api/admin/user/tokens/${created.id}`);
         reply.header('cache-control', 'no-store');
@@ -91,14 +94,14 @@ export function patRoutes(service: PatService) {
           tags: TAGS,
           summary: 'The token this request was made with.',
           description:
-            'As in the list, plus the scopes and audiences the token holds (every token holds `*` until scopes are given to tokens). 404 when the caller is a session.',
+            'As in the list, with the scopes and audiences the token holds. 404 when the caller is a session.',
           response: pickErrors(401, 404),
         },
       },
       async (request, reply) => {
         const pat = await service.get(principalOf(request).user.id, callingTokenId(request));
         reply.header('cache-control', 'no-store');
-        return { ...pat, scopes: ['*'], audiences: [] };
+        return pat;
       },
     );
 

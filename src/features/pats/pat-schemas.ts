@@ -4,6 +4,22 @@
 
 const dateTimeExample = '2030-01-31T12:00:00.000Z';
 
+const scopesProperty = {
+  type: 'array',
+  items: { type: 'string' },
+  description:
+    'What the token may do (Unlatch; not in Unleash): `*` (all its owner may do), `*:read`, `<resource>:read`, `<resource>:write`, `<resource>:*`, or a plain right such as `introspect`. At most 50. Left out: `["*"]`, or the scopes of the token making this one.',
+  example: ['orders:read', 'tokens:write'],
+} as const;
+
+const audiencesProperty = {
+  type: 'array',
+  items: { type: 'string' },
+  description:
+    'The services the token is meant for (Unlatch; not in Unleash); empty or left out: any. At most 20 names of 1-64 of a-z, 0-9, `.`, `_`, `-`.',
+  example: ['billing'],
+} as const;
+
 export const createPatSchema = {
   $id: 'createPatSchema',
   type: 'object',
@@ -23,6 +39,8 @@ export const createPatSchema = {
         'When the token stops working: an RFC 3339 date-time in the future, with a time zone.',
       example: dateTimeExample,
     },
+    scopes: scopesProperty,
+    audiences: audiencesProperty,
   },
 } as const;
 
@@ -76,6 +94,11 @@ export const patSchema = {
       description:
         'The token itself, for the Authorization header. Returned once, in the answer to its creation, and never again: it is not stored.',
       example: 'user:v2_AAAAAAAAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
+    },
+    scopes: { ...scopesProperty, description: 'What the token may do. Fixed at creation.' },
+    audiences: {
+      ...audiencesProperty,
+      description: 'The services the token is meant for; empty: any. Fixed at creation.',
     },
   },
 } as const;

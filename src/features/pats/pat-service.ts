@@ -8,9 +8,11 @@ import {
 } from '../../http/errors.js';
 import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
+import { beyondMaker, checkGrantRequest } from '../scopes/scopes.js';
 import type { CredentialCheck } from '../users/credential-check.js';
+import type { AccountType } from '../users/user.js';
 import { expiryWarning } from './expiry-warning.js';
-import { type Pat, type PatJson, patEventData, toPatJson } from './pat.js';
+import { type Pat, type PatJson, patEventData, toPatJson, withGrant } from './pat.js';
 import type { PatListCache } from './pat-list-cache.js';
 import type { PatStore } from './pat-store.js';
 import { issueToken } from './token.js';
@@ -25,6 +27,14 @@ export interface PatRules {
 export interface CreatePatInput {
   description: string;
   expiresAt: string;
+  scopes?: string[];
+  audiences?: string[];
+}
+
+/** Whose tokens: the caller's own, or (for Admins) a service account's. */
+export interface PatOwner {
+  id: number;
+  accountType: AccountType;
 }
 
 export interface PatServiceDeps {
@@ -75,7 +85,8 @@ export class PatService {
 
   #withWarning(pat: Pat, now: Date): PatJson {
     const warning = expiryWarning(pat.createdAt, pat.expiresAt, now, this.rules.expiryWarningDays);
-    return warning ? { ...toPatJson(pat), expiryWarning: warning } : toPatJson(pat);
+    const json = warning ? { ...toPatJson(pat), expiryWarning: warning } : toPatJson(pat);
+    return withGrant(json, pat);
   }
 
   async list(userId: number): Promise<PatJson[]> {
@@ -91,6 +102,22 @@ export class PatService {
     return pats.map((pat) => this.#withWarning(pat, now));
   }
 
+  /** Several owners' tokens (service accounts' list); none while PATs are switched off. */
+  async listMany(ownerIds: readonly number[]): Promise<Map<number, PatJson[]>> {
+    const lists = new Map<number, PatJson[]>();
+    if (this.rules.killSwitch) {
+      for (const id of ownerIds) lists.set(id, []);
+      return lists;
+    }
+    const now = this.clock();
+    for (const [id, pats] of await this.store.listForUsers(ownerIds))
+      lists.set(
+        id,
+        pats.map((pat) => this.#withWarning(pat, now)),
+      );
+    return lists;
+  }
+
   /** One of the user's tokens as the list shows it, or NotFoundError. */
   async get(userId: number, id: number): Promise<PatJson> {
     this.#assertEnabled();
@@ -99,8 +126,22 @@ export class PatService {
     return this.#withWarning(pat, this.clock());
   }
 
-  async create(actor: Actor, input: CreatePatInput): Promise<PatJson & { secret: string }> {
+  /** A token for the caller. */
+  create(actor: Actor, input: CreatePatInput): Promise<PatJson & { secret: string }> {
+    return this.createFor(actor, { id: actor.user.id, accountType: actor.user.accountType }, input);
+  }
+
+  /**
+   * A token for `owner`: the caller themself, or a service account (the route checks that
+   * the caller is an Admin). The owner must be live and of that kind, or nothing is made.
+   */
+  async createFor(
+    actor: Actor,
+    owner: PatOwner,
+    input: CreatePatInput,
+  ): Promise<PatJson & { secret: string }> {
     this.#assertEnabled();
+    const grant = this.#grantOf(actor, input);
     const description = input.description;
     if (description.trim() === '') throw new BadDataError('PAT description cannot be empty.');
     // PostgreSQL text cannot hold NUL, and a lone surrogate would be silently replaced:
@@ -139,37 +180,86 @@ export class PatService {
     let pat: Pat;
     try {
       pat = await this.db.transaction(async (tx) => {
-        if (!(await this.store.lockOwner(tx, actor.user.id))) throw new UnauthorizedError();
+        if (!(await this.store.lockOwner(tx, owner.id, owner.accountType))) {
+          // The caller's own account is gone: their credential is. A service account that
+          // is gone is simply not there.
+          if (owner.id === actor.user.id) throw new UnauthorizedError();
+          throw new NotFoundError(`Could not find a service account with id ${owner.id}.`);
+        }
         // A password change that deleted this request's credential while it waited on the
         // lock above must win: no new token for a credential that is gone.
         await this.credentials.assertLive(tx, actor);
-        if ((await this.store.countUnexpired(tx, actor.user.id, now)) >= this.rules.limit) {
+        if ((await this.store.countUnexpired(tx, owner.id, now)) >= this.rules.limit) {
           throw new OperationDeniedError(
             `Too many PATs (${this.rules.limit}) already exist for this user.`,
           );
         }
         const duplicate = new NameExistsError('PAT description already exists.');
-        if (await this.store.descriptionTaken(tx, actor.user.id, description)) throw duplicate;
+        if (await this.store.descriptionTaken(tx, owner.id, description)) throw duplicate;
         const created = await this.store.insert(tx, {
-          userId: actor.user.id,
+          userId: owner.id,
           description,
           selector: token.selector,
           verifier: token.verifier,
           expiresAt,
+          scopes: grant.scopes,
+          audiences: grant.audiences,
         });
         if (!created) throw duplicate;
-        await this.audit.record('pat-created', actor, patEventData(created), tx);
+        await this.audit.record('pat-created', actor, this.#eventData(actor, created), tx);
         // Other instances' cached lists of this user's tokens lack it: they hear at commit.
-        await this.revocations.announce(tx, { kind: 'pats', userId: actor.user.id });
+        await this.revocations.announce(tx, { kind: 'pats', userId: owner.id });
         return created;
       });
-      this.revocations.apply({ kind: 'pats', userId: actor.user.id });
+      this.revocations.apply({ kind: 'pats', userId: owner.id });
     } catch (error) {
       // The connection died: the COMMIT may have gone through without our hearing it.
       if (isConnectionError(error)) this.unacknowledged.add(token.selector, actor);
       throw error;
     }
-    return { ...toPatJson(pat), secret: token.secret };
+    return {
+      ...toPatJson(pat),
+      secret: token.secret,
+      scopes: pat.scopes,
+      audiences: pat.audiences,
+    };
+  }
+
+  /**
+   * The scopes and audiences the new token gets. Without them a token made with a session or
+   * a full token gets Unleash's `*`; a token made by a narrower token gets at most its
+   * maker's (by default exactly its maker's), so a CI token cannot mint a stronger one.
+   */
+  #grantOf(
+    actor: Actor,
+    input: CreatePatInput,
+  ): { scopes: readonly string[]; audiences: readonly string[] } {
+    const maker = actor.credential.via === 'pat' ? actor.credential : undefined;
+    const checked = checkGrantRequest(
+      input.scopes ?? (maker && maker.scopes),
+      input.audiences ?? (input.scopes === undefined && maker ? maker.audiences : undefined),
+    );
+    if ('problems' in checked) {
+      throw new BadDataError(
+        checked.problems.length === 1
+          ? (checked.problems[0]?.message ?? 'Invalid scopes.')
+          : 'The scopes or audiences are not valid. Refer to the `details` list.',
+        checked.problems,
+      );
+    }
+    const beyond = maker && beyondMaker(checked, maker);
+    if (beyond !== undefined) {
+      throw new OperationDeniedError(
+        `The token this request was made with cannot grant ${beyond}: a token can only make tokens that hold no more than itself.`,
+      );
+    }
+    return checked;
+  }
+
+  /** The owner too when it is not the actor (an Admin acting on a service account's token). */
+  #eventData(actor: AuditActor, pat: Pat) {
+    const data = patEventData(pat);
+    return 'user' in actor && actor.user.id === pat.userId ? data : { ...data, userId: pat.userId };
   }
 
   /**
@@ -205,11 +295,16 @@ export class PatService {
   }
 
   /** Idempotent: an unknown id or another user's token is a silent no-op, as in Unleash. */
-  async delete(actor: Actor, id: number): Promise<void> {
+  delete(actor: Actor, id: number): Promise<void> {
+    return this.deleteFor(actor, actor.user.id, id);
+  }
+
+  /** Deletes `ownerId`'s token `id`, if it is theirs (the route checks who may ask). */
+  async deleteFor(actor: Actor, ownerId: number, id: number): Promise<void> {
     const deleted = await this.db.transaction(async (tx) => {
-      const found = await this.store.deleteOwned(tx, actor.user.id, id);
+      const found = await this.store.deleteOwned(tx, ownerId, id);
       if (found) {
-        await this.audit.record('pat-deleted', actor, patEventData(found.pat), tx);
+        await this.audit.record('pat-deleted', actor, this.#eventData(actor, found.pat), tx);
         await this.revocations.announce(tx, { kind: 'pat', selector: found.selector });
       }
       return found;

@@ -1,5 +1,6 @@
 import { PgCode, pgErrorCode, type Queryable } from '../../db/db.js';
-import type { User } from '../users/user.js';
+import { grantFor, type TokenGrant } from '../scopes/scopes.js';
+import type { AccountType, User } from '../users/user.js';
 import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 import type { Pat } from './pat.js';
 
@@ -10,9 +11,11 @@ interface PatRow {
   user_id: number;
   created_at: Date;
   seen_at: Date | null;
+  scopes: string[];
+  audiences: string[];
 }
 
-const PAT_COLUMNS = 'id, description, expires_at, user_id, created_at, seen_at';
+const PAT_COLUMNS = 'id, description, expires_at, user_id, created_at, seen_at, scopes, audiences';
 
 function rowToPat(row: PatRow): Pat {
   return {
@@ -22,6 +25,8 @@ function rowToPat(row: PatRow): Pat {
     userId: row.user_id,
     createdAt: row.created_at,
     seenAt: row.seen_at,
+    scopes: row.scopes,
+    audiences: row.audiences,
   };
 }
 
@@ -31,6 +36,8 @@ export interface NewPat {
   selector: string;
   verifier: string;
   expiresAt: Date;
+  scopes: readonly string[];
+  audiences: readonly string[];
 }
 
 /** What authentication needs to know about a token, found by its selector. */
@@ -41,6 +48,11 @@ export interface PatCredential {
   /** For token introspection's `iat`. */
   createdAt: Date;
   user: User;
+  /** The token's scopes as given at creation: what Unlatch's own routes check. */
+  scopes: readonly string[];
+  /** For gateways and introspection, narrowed by the owner's role. Worked out once per read:
+   * a role change evicts the credential, so it stays true. */
+  grant: TokenGrant;
 }
 
 export class PatStore {
@@ -54,6 +66,19 @@ export class PatStore {
     return rows.map(rowToPat);
   }
 
+  /** The tokens of several owners at once, oldest first (service accounts' list). */
+  async listForUsers(userIds: readonly number[]): Promise<Map<number, Pat[]>> {
+    const byUser = new Map<number, Pat[]>(userIds.map((id) => [id, []]));
+    if (userIds.length === 0) return byUser;
+    const rows = await this.db.query<PatRow>(
+      `SELECT ${PAT_COLUMNS} FROM personal_access_tokens
+       WHERE user_id IN (SELECT jsonb_array_elements_text($1::jsonb)::integer) ORDER BY id`,
+      [JSON.stringify(userIds)],
+    );
+    for (const row of rows) byUser.get(row.user_id)?.push(rowToPat(row));
+    return byUser;
+  }
+
   async findOwned(userId: number, id: number): Promise<Pat | undefined> {
     const [row] = await this.db.query<PatRow>(
       `SELECT ${PAT_COLUMNS} FROM personal_access_tokens WHERE id = $1 AND user_id = $2`,
@@ -65,11 +90,12 @@ export class PatStore {
   /**
    * Locks the owner's row for the rest of the transaction: concurrent creates for one user
    * queue here, so the limit and uniqueness checks that follow see each other's inserts.
+   * Only a live owner of the given kind (a person, or a service account) is locked.
    */
-  async lockOwner(tx: Queryable, userId: number): Promise<boolean> {
+  async lockOwner(tx: Queryable, userId: number, accountType: AccountType): Promise<boolean> {
     const rows = await tx.query(
-      'SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
-      [userId],
+      'SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL AND is_service = $2 FOR UPDATE',
+      [userId, accountType === 'Service'],
     );
     return rows.length === 1;
   }
@@ -107,9 +133,18 @@ export class PatStore {
   async insert(tx: Queryable, pat: NewPat): Promise<Pat | undefined> {
     try {
       const [row] = await tx.query<PatRow>(
-        `INSERT INTO personal_access_tokens (user_id, description, selector, verifier, expires_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING ${PAT_COLUMNS}`,
-        [pat.userId, pat.description, pat.selector, pat.verifier, pat.expiresAt],
+        `INSERT INTO personal_access_tokens
+           (user_id, description, selector, verifier, expires_at, scopes, audiences)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING ${PAT_COLUMNS}`,
+        [
+          pat.userId,
+          pat.description,
+          pat.selector,
+          pat.verifier,
+          pat.expiresAt,
+          JSON.stringify(pat.scopes),
+          JSON.stringify(pat.audiences),
+        ],
       );
       return row && rowToPat(row);
     } catch (error) {
@@ -167,7 +202,7 @@ export class PatStore {
   async listWithOwners(userId?: number): Promise<(Pat & { owner: string })[]> {
     const rows = await this.db.query<PatRow & { owner: string }>(
       `SELECT p.id, p.description, p.expires_at, p.user_id, p.created_at, p.seen_at,
-              coalesce(u.username, u.email) AS owner
+              p.scopes, p.audiences, coalesce(u.username, u.email) AS owner
        FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
        WHERE u.deleted_at IS NULL AND ($1::integer IS NULL OR p.user_id = $1)
        ORDER BY p.id`,
@@ -195,22 +230,32 @@ export class PatStore {
 
   async findCredential(selector: string): Promise<PatCredential | undefined> {
     const [row] = await this.db.query<
-      UserRow & { pat_id: number; verifier: string; expires_at: Date; pat_created_at: Date }
+      UserRow & {
+        pat_id: number;
+        verifier: string;
+        expires_at: Date;
+        pat_created_at: Date;
+        scopes: string[];
+        audiences: string[];
+      }
     >(
-      `SELECT p.id AS pat_id, p.verifier, p.expires_at, p.created_at AS pat_created_at, ${USER_COLUMNS_OF_U}
+      `SELECT p.id AS pat_id, p.verifier, p.expires_at, p.created_at AS pat_created_at,
+              p.scopes, p.audiences, ${USER_COLUMNS_OF_U}
        FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
        WHERE p.selector = $1 AND u.deleted_at IS NULL`,
       [selector],
     );
-    return (
-      row && {
-        tokenId: row.pat_id,
-        verifier: row.verifier,
-        expiresAt: row.expires_at,
-        createdAt: row.pat_created_at,
-        user: rowToUser(row),
-      }
-    );
+    if (!row) return undefined;
+    const user = rowToUser(row);
+    return {
+      tokenId: row.pat_id,
+      verifier: row.verifier,
+      expiresAt: row.expires_at,
+      createdAt: row.pat_created_at,
+      user,
+      scopes: row.scopes,
+      grant: grantFor(row.scopes, row.audiences, user),
+    };
   }
 
   /** One UPDATE for a whole batch; never moves seen_at backwards. */

@@ -5,6 +5,10 @@ export interface Pat {
   userId: number;
   createdAt: Date;
   seenAt: Date | null;
+  /** What the token may do (spec/scopes.md); `["*"]` unless narrowed at creation. */
+  scopes: readonly string[];
+  /** The services it is meant for; empty means any. */
+  audiences: readonly string[];
 }
 
 /** The wire form, keys in the order Unleash sends them. */
@@ -17,6 +21,13 @@ export interface PatJson {
   seenAt: string | null;
   expiryWarning?: 'expired' | 'expires-soon';
   secret?: string;
+  scopes?: readonly string[];
+  audiences?: readonly string[];
+}
+
+/** Unlatch's own keys come after all of Unleash's, so its clients see their order first. */
+export function withGrant(json: PatJson, pat: Pat): PatJson {
+  return { ...json, scopes: pat.scopes, audiences: pat.audiences };
 }
 
 export function toPatJson(pat: Pat): PatJson {
@@ -37,5 +48,7 @@ export function patEventData(pat: Pat) {
     description: pat.description,
     expiresAt: pat.expiresAt.toISOString(),
     secure: true,
+    scopes: pat.scopes,
+    audiences: pat.audiences,
   } as const;
 }

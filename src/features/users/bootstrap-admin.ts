@@ -26,7 +26,7 @@ export async function bootstrapAdmin(
     await tx.query('SELECT pg_advisory_xact_lock($1)', [4242_0002]);
     if ((await countUsers(tx)) > 0) return { created: false, username };
     await new UserStore(tx).insert(
-      { username, email: null, name: null, passwordHash, rootRole: 'Admin' },
+      { username, email: null, name: null, passwordHash, rootRole: 'Admin', accountType: 'User' },
       tx,
     );
     return generatedPassword === undefined

@@ -16,7 +16,7 @@ const TAGS = ['Users'];
 const BASE = '/user-admin';
 
 // Unleash takes the role by name or by id.
-const rootRoleSchema = {
+export const rootRoleSchema = {
   description: 'The root role: "Admin", "Editor" or "Viewer", or its id (1, 2 or 3).',
   anyOf: [
     { type: 'string', enum: [...ROOT_ROLES] },
@@ -44,7 +44,7 @@ interface UpdateBody {
   rootRole?: RootRole | number;
 }
 
-function toRole(value: RootRole | number): RootRole {
+export function toRole(value: RootRole | number): RootRole {
   return typeof value === 'number' ? (roleFromId(value) as RootRole) : value;
 }
 

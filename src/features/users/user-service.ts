@@ -98,11 +98,11 @@ export class UserService {
   }
 
   list(): Promise<User[]> {
-    return this.users.listLive();
+    return this.users.listLive('User');
   }
 
   async get(id: number): Promise<User> {
-    const user = await this.users.findLive(id);
+    const user = await this.users.findLive(id, 'User');
     if (!user) throw userNotFound(id);
     return user;
   }
@@ -128,6 +128,7 @@ export class UserService {
             name: input.name?.trim() || null,
             passwordHash,
             rootRole: input.rootRole,
+            accountType: 'User',
           },
           tx,
         );
@@ -144,7 +145,7 @@ export class UserService {
     const demoting = input.rootRole !== undefined && input.rootRole !== 'Admin';
     const updated = await this.db.transaction(async (tx) => {
       const admins = demoting ? await this.users.lockAndCountAdmins(tx) : undefined;
-      const current = await this.users.lockLive(tx, id);
+      const current = await this.users.lockLive(tx, id, 'User');
       if (!current) throw userNotFound(id);
       await this.credentials.assertLive(tx, actor);
       if (admins !== undefined && current.rootRole === 'Admin' && admins <= 1) {
@@ -175,7 +176,7 @@ export class UserService {
   async delete(actor: AuditActor, id: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       const admins = await this.users.lockAndCountAdmins(tx);
-      const user = await this.users.lockLive(tx, id);
+      const user = await this.users.lockLive(tx, id, 'User');
       if (!user) throw userNotFound(id);
       await this.credentials.assertLive(tx, actor);
       if (user.rootRole === 'Admin' && admins <= 1) throw lastAdminError();
@@ -201,7 +202,7 @@ export class UserService {
     assertPasswordPolicy(password);
     const passwordHash = await this.hasher.hash(password);
     await this.db.transaction(async (tx) => {
-      const user = await this.users.lockLive(tx, id);
+      const user = await this.users.lockLive(tx, id, 'User');
       if (!user) throw userNotFound(id);
       await this.credentials.assertLive(tx, actor);
       await this.users.setPasswordHash(tx, id, passwordHash);

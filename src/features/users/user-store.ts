@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { RootRole, User } from './user.js';
+import type { AccountType, RootRole, User } from './user.js';
 
 export interface UserRow {
   id: number;
@@ -10,6 +10,7 @@ export interface UserRow {
   login_attempts: number;
   created_at: Date;
   seen_at: Date | null;
+  is_service: boolean;
 }
 
 const USER_COLUMN_NAMES = [
@@ -21,6 +22,7 @@ const USER_COLUMN_NAMES = [
   'login_attempts',
   'created_at',
   'seen_at',
+  'is_service',
 ];
 export const USER_COLUMNS = USER_COLUMN_NAMES.join(', ');
 /** The same columns qualified by `u.`, for stores that join users as `u`. */
@@ -36,8 +38,12 @@ export function rowToUser(row: UserRow): User {
     loginAttempts: row.login_attempts,
     createdAt: row.created_at,
     seenAt: row.seen_at,
+    accountType: row.is_service ? 'Service' : 'User',
   };
 }
+
+/** `users` holds people and service accounts; most questions are about one kind. */
+const IS_SERVICE: Readonly<Record<AccountType, boolean>> = { User: false, Service: true };
 
 export interface NewUser {
   username: string | null;
@@ -45,6 +51,7 @@ export interface NewUser {
   name: string | null;
   passwordHash: string | null;
   rootRole: RootRole;
+  accountType: AccountType;
 }
 
 export class UserStore {
@@ -52,29 +59,40 @@ export class UserStore {
 
   async insert(user: NewUser, db: Queryable = this.db): Promise<User> {
     const [row] = await db.query<UserRow>(
-      `INSERT INTO users (username, email, name, password_hash, root_role)
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${USER_COLUMNS}`,
-      [user.username, user.email, user.name, user.passwordHash, user.rootRole],
+      `INSERT INTO users (username, email, name, password_hash, root_role, is_service)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+      [
+        user.username,
+        user.email,
+        user.name,
+        user.passwordHash,
+        user.rootRole,
+        IS_SERVICE[user.accountType],
+      ],
     );
     if (!row) throw new Error('INSERT ... RETURNING gave no row');
     return rowToUser(row);
   }
 
-  async findLive(id: number): Promise<User | undefined> {
+  async findLive(id: number, accountType: AccountType): Promise<User | undefined> {
     const [row] = await this.db.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`,
-      [id],
+      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL AND is_service = $2`,
+      [id, IS_SERVICE[accountType]],
     );
     return row && rowToUser(row);
   }
 
-  /** By username or email, without regard to case; with the hash, for the login check. */
+  /**
+   * By username or email, without regard to case; with the hash, for the login check.
+   * People only: a service account's name answers as an unknown one.
+   */
   async findForLogin(
     login: string,
   ): Promise<{ user: User; passwordHash: string | null } | undefined> {
     const [row] = await this.db.query<UserRow & { password_hash: string | null }>(
       `SELECT ${USER_COLUMNS}, password_hash FROM users
-       WHERE deleted_at IS NULL AND (lower(username) = lower($1) OR lower(email) = lower($1))
+       WHERE deleted_at IS NULL AND NOT is_service
+         AND (lower(username) = lower($1) OR lower(email) = lower($1))
        ORDER BY id LIMIT 1`,
       [login],
     );
@@ -98,18 +116,20 @@ export class UserStore {
     return rows.length === 1;
   }
 
-  async listLive(): Promise<User[]> {
+  async listLive(accountType: AccountType): Promise<User[]> {
     const rows = await this.db.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE deleted_at IS NULL ORDER BY id`,
+      `SELECT ${USER_COLUMNS} FROM users WHERE deleted_at IS NULL AND is_service = $1 ORDER BY id`,
+      [IS_SERVICE[accountType]],
     );
     return rows.map(rowToUser);
   }
 
   /** Locks the row for the rest of the transaction. */
-  async lockLive(tx: Queryable, id: number): Promise<User | undefined> {
+  async lockLive(tx: Queryable, id: number, accountType: AccountType): Promise<User | undefined> {
     const [row] = await tx.query<UserRow>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`,
-      [id],
+      `SELECT ${USER_COLUMNS} FROM users
+       WHERE id = $1 AND deleted_at IS NULL AND is_service = $2 FOR UPDATE`,
+      [id, IS_SERVICE[accountType]],
     );
     return row && rowToUser(row);
   }
@@ -118,11 +138,13 @@ export class UserStore {
    * Locks every live Admin and counts them. Two transactions demoting or deleting the last two
    * Admins at once queue on these row locks, and the second one sees the first one's change.
    * In id order, and before any other user row: two transactions that took them in different
-   * orders deadlocked on PostgreSQL (one got a 500).
+   * orders deadlocked on PostgreSQL (one got a 500). Service accounts do not count: they
+   * cannot sign in to administer anything.
    */
   async lockAndCountAdmins(tx: Queryable): Promise<number> {
     const rows = await tx.query(
-      "SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE",
+      `SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL AND NOT is_service
+       ORDER BY id FOR UPDATE`,
     );
     return rows.length;
   }

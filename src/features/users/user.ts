@@ -10,6 +10,9 @@ export function roleFromId(id: number): RootRole | undefined {
   return ROOT_ROLES.find((role) => ROLE_IDS[role] === id);
 }
 
+/** A person, or a service account: an identity for automation that only has tokens. */
+export type AccountType = 'User' | 'Service';
+
 export interface User {
   id: number;
   username: string | null;
@@ -19,6 +22,7 @@ export interface User {
   loginAttempts: number;
   createdAt: Date;
   seenAt: Date | null;
+  accountType: AccountType;
 }
 
 /** The user as the API shows it: never the password hash. */
@@ -32,14 +36,15 @@ export interface PublicUser {
   loginAttempts: number;
   createdAt: string;
   rootRole: number;
-  accountType: 'User';
+  /** Unleash's names for the two kinds of account. */
+  accountType: 'User' | 'Service Account';
   isAPI: false;
 }
 
 // Users served from the credential cache are the same objects request after request.
 const avatarUrls = new WeakMap<User, string>();
 
-function avatarUrl(user: User): string {
+export function avatarUrl(user: User): string {
   let url = avatarUrls.get(user);
   if (url === undefined) {
     const key = (user.email ?? user.username ?? String(user.id)).trim().toLowerCase();
@@ -60,7 +65,7 @@ export function toPublicUser(user: User): PublicUser {
     loginAttempts: user.loginAttempts,
     createdAt: user.createdAt.toISOString(),
     rootRole: ROLE_IDS[user.rootRole],
-    accountType: 'User',
+    accountType: user.accountType === 'Service' ? 'Service Account' : 'User',
     isAPI: false,
   };
 }

@@ -50,6 +50,8 @@ test('pat-created and pat-deleted carry {id, description, expiresAt, secure} and
       description: 'audited',
       expiresAt: created.expiresAt,
       secure: true,
+      scopes: ['*'],
+      audiences: [],
     });
     assert.equal(event.createdBy, admin.user.username);
     assert.equal(event.createdByUserId, admin.user.id);

@@ -40,10 +40,40 @@ let h: Harness;
 let seq = 0;
 const hashBefore = new Map<number, string>();
 
+let owner: TestUser;
+
 before(async () => {
   h = await startHarness();
   await h.createUser('Admin'); // so that deleting or demoting a tested Admin is never the last
+  owner = await h.quickSignedIn('Admin'); // makes the service accounts the cells act on
 });
+
+/** A fresh service account with one token, made by an Admin outside the cell. */
+async function serviceAccount(): Promise<{ id: number; tokenId: number }> {
+  const made = await h.request({
+    method: 'POST',
+    url: '/api/admin/service-account',
+    auth: { cookie: owner.cookie },
+    body: { username: `matrix-bot-${++seq}`, rootRole: 'Viewer' },
+  });
+  assert.equal(made.statusCode, 201, made.body);
+  const id = json<{ id: number }>(made).id;
+  const token = await h.request({
+    method: 'POST',
+    url: `/api/admin/service-account/${id}/token`,
+    auth: { cookie: owner.cookie },
+    body: { description: 'matrix', expiresAt: '2099-01-01T00:00:00Z' },
+  });
+  assert.equal(token.statusCode, 201, token.body);
+  return { id, tokenId: json<{ id: number }>(token).id };
+}
+
+const accounts = new WeakMap<Cell, { id: number; tokenId: number }>();
+async function accountOf(cell: Cell) {
+  const account = accounts.get(cell) ?? (await serviceAccount());
+  accounts.set(cell, account);
+  return account;
+}
 after(() => h.close());
 
 async function party(role: RootRole): Promise<Party> {
@@ -269,6 +299,106 @@ const routes: RouteCase[] = [
       expectStatus(response, via === 'session' ? 404 : 200);
       assert.equal(await tokenExists(actor.tokenId), via === 'session');
       assert.equal(await tokenExists(target.tokenId), true, "never another user's token");
+    },
+  },
+  // Service accounts: Admins only, whoever's; an Editor or Viewer changes nothing.
+  {
+    name: 'GET /api/admin/service-account',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/service-account', auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'POST /api/admin/service-account',
+    run: ({ auth }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/service-account',
+        auth,
+        body: { username: `made-bot-${++seq}`, rootRole: 'Admin' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 201);
+      const made = await h.db.query('SELECT 1 FROM users WHERE username = $1', [`made-bot-${seq}`]);
+      assert.equal(made.length, cell.role === 'Admin' ? 1 : 0);
+    },
+  },
+  {
+    name: 'PUT /api/admin/service-account/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'PUT',
+        url: `/api/admin/service-account/${(await accountOf(cell)).id}`,
+        auth: cell.auth,
+        body: { rootRole: 'Admin' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      const row = await userRow((await accountOf(cell)).id);
+      assert.equal(row?.root_role === 'Admin', cell.role === 'Admin');
+    },
+  },
+  {
+    name: 'DELETE /api/admin/service-account/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'DELETE',
+        url: `/api/admin/service-account/${(await accountOf(cell)).id}`,
+        auth: cell.auth,
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      const account = await accountOf(cell);
+      assert.equal((await userRow(account.id))?.deleted_at instanceof Date, cell.role === 'Admin');
+      assert.equal(await tokenExists(account.tokenId), cell.role !== 'Admin');
+    },
+  },
+  {
+    name: 'GET /api/admin/service-account/{id}/token',
+    run: async (cell) =>
+      h.request({
+        method: 'GET',
+        url: `/api/admin/service-account/${(await accountOf(cell)).id}/token`,
+        auth: cell.auth,
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      if (cell.role === 'Admin')
+        assert.deepEqual(
+          json<{ pats: { id: number }[] }>(response).pats.map((pat) => pat.id),
+          [(await accountOf(cell)).tokenId],
+        );
+    },
+  },
+  {
+    name: 'POST /api/admin/service-account/{id}/token',
+    run: async (cell) =>
+      h.request({
+        method: 'POST',
+        url: `/api/admin/service-account/${(await accountOf(cell)).id}/token`,
+        auth: cell.auth,
+        body: { description: 'made in a cell', expiresAt: '2099-01-01T00:00:00Z' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 201);
+      const rows = await h.db.query('SELECT 1 FROM personal_access_tokens WHERE user_id = $1', [
+        (await accountOf(cell)).id,
+      ]);
+      assert.equal(rows.length, cell.role === 'Admin' ? 2 : 1);
+    },
+  },
+  {
+    name: 'DELETE /api/admin/service-account/{id}/token/{tokenId}',
+    run: async (cell) => {
+      const account = await accountOf(cell);
+      return h.request({
+        method: 'DELETE',
+        url: `/api/admin/service-account/${account.id}/token/${account.tokenId}`,
+        auth: cell.auth,
+      });
+    },
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal(await tokenExists((await accountOf(cell)).tokenId), cell.role !== 'Admin');
     },
   },
   // The gateway endpoints take tokens only: a session is 401 whatever the role.

@@ -50,7 +50,8 @@ function assertError(response: LightMyRequestResponse, status: number, name: str
 }
 
 test('an active token: every field of the contract, in seconds, no-store, seenAt counted', async () => {
-  const owner = await h.quickSignedIn('Viewer');
+  // An Editor: a Viewer's `*` reaches services as `*:read` (the scopes test below).
+  const owner = await h.quickSignedIn('Editor');
   const expiresAt = '2031-05-06T07:08:09.000Z';
   const created = json<{ id: number; secret: string; createdAt: string }>(
     await h.createPat({ cookie: owner.cookie }, { expiresAt }),
@@ -199,4 +200,31 @@ test('the gateway endpoints do not take Basic: it is for introspection callers o
     headers: { authorization: basic },
   });
   assertError(response, 401, 'UnauthorizedError');
+});
+
+test('scopes and audiences: scope is narrowed by the role, aud listed; a named introspect right may introspect', async () => {
+  const viewer = await h.quickSignedIn('Viewer');
+  const scoped = json<{ secret: string }>(
+    await h.createPat(
+      { cookie: viewer.cookie },
+      { scopes: ['orders:write', 'introspect'], audiences: ['billing'] },
+    ),
+  ).secret;
+  const response = await introspect(form(scoped));
+  assert.equal(response.statusCode, 200, response.body);
+  const body = json<{ scope: string; aud: string[] }>(response);
+  // A Viewer only reads: orders:write reaches services as orders:read, `*` as `*:read`.
+  assert.equal(body.scope, 'orders:read introspect');
+  const full = json<{ secret: string }>(await h.createPat({ cookie: viewer.cookie })).secret;
+  assert.equal(json<{ scope: string }>(await introspect(form(full))).scope, '*:read');
+  assert.deepEqual(body.aud, ['billing']);
+  // The Viewer's token names introspect: it may ask about others' tokens.
+  const asked = await introspect(form(caller), scoped);
+  assert.equal(asked.statusCode, 200, asked.body);
+  assert.equal(json<{ active: boolean }>(asked).active, true);
+  // An Admin's token narrowed to something else may not: `*` is what lets an Admin's.
+  const narrowAdmin = json<{ secret: string }>(
+    await h.createPat({ cookie: admin.cookie }, { scopes: ['tokens:read'] }),
+  ).secret;
+  assertError(await introspect(form(scoped), narrowAdmin), 403, 'PermissionError');
 });

@@ -53,6 +53,9 @@ describe('POST /api/admin/user/tokens', () => {
       'createdAt',
       'seenAt',
       'secret',
+      // Unlatch's own keys (spec/scopes.md), after all of Unleash's.
+      'scopes',
+      'audiences',
     ]);
     assert.equal(body.description, 'deploy');
     assert.equal(
@@ -412,6 +415,8 @@ describe('GET /api/admin/user/tokens', () => {
         'userId',
         'createdAt',
         'seenAt',
+        'scopes',
+        'audiences',
       ]);
       assert.equal(pat.userId, me.user.id);
     }
@@ -459,6 +464,8 @@ describe('GET /api/admin/user/tokens', () => {
       'createdAt',
       'seenAt',
       'expiryWarning',
+      'scopes',
+      'audiences',
     ]);
   });
 });
