@@ -185,4 +185,67 @@ describe('two instances on one PostgreSQL', () => {
     }
     assert.equal(status, 401);
   });
+  test(
+    "a service account's demotion narrows its token on B, and its deletion ends it there",
+    { skip },
+    async () => {
+      const admin = await a.quickSignedIn('Admin');
+      const made = await a.request({
+        method: 'POST',
+        url: '/api/admin/service-account',
+        auth: { cookie: admin.cookie },
+        body: { username: `multi-bot-${process.pid}`, rootRole: 'Editor' },
+      });
+      assert.equal(made.statusCode, 201, made.body);
+      const accountId = json<{ id: number }>(made).id;
+      const token = await a.request({
+        method: 'POST',
+        url: `/api/admin/service-account/${accountId}/token`,
+        auth: { cookie: admin.cookie },
+        body: { description: 'multi', expiresAt: '2099-01-01T00:00:00Z', scopes: ['orders:write'] },
+      });
+      assert.equal(token.statusCode, 201, token.body);
+      const secret = json<{ secret: string }>(token).secret;
+      const onB = (url: string, method: string) =>
+        (b as FastifyInstance).inject({
+          method: 'GET',
+          url,
+          headers: { authorization: secret, 'x-forwarded-method': method },
+        });
+      /** B's first answer that is not 200, or 200 if it still passes at the bound. */
+      const firstRefusal = async (url: string, method: string) => {
+        let status = 200;
+        for (
+          const until = Date.now() + REVOCATION_BOUND_MS;
+          status === 200 && Date.now() < until;
+        ) {
+          status = (await onB(url, method)).statusCode;
+          if (status === 200) await sleep(POLL_MS);
+        }
+        return status;
+      };
+      const orders = '/api/authz/forward-auth?resource=orders';
+      assert.equal((await onB(orders, 'POST')).statusCode, 200);
+      const demoted = await a.request({
+        method: 'PUT',
+        url: `/api/admin/service-account/${accountId}`,
+        auth: { cookie: admin.cookie },
+        body: { rootRole: 'Viewer' },
+      });
+      assert.equal(demoted.statusCode, 200, demoted.body);
+      assert.equal(
+        await firstRefusal(orders, 'POST'),
+        403,
+        'a Viewer only reads: B refuses the write',
+      );
+      assert.equal((await onB(orders, 'GET')).statusCode, 200, 'and still lets it read');
+      const deleted = await a.request({
+        method: 'DELETE',
+        url: `/api/admin/service-account/${accountId}`,
+        auth: { cookie: admin.cookie },
+      });
+      assert.equal(deleted.statusCode, 200, deleted.body);
+      assert.equal(await firstRefusal('/api/authz/forward-auth', 'GET'), 401);
+    },
+  );
 });

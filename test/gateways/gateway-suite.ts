@@ -130,8 +130,12 @@ export function describeGateway(options: GatewaySuiteOptions): void {
         const answer = await through('/hello', headers);
         assert.equal(answer.status, 401, `${JSON.stringify(headers)}\n${proxy.output()}`);
         assert.equal(answer.seen, undefined);
-        if (options.passesChallenge)
-          assert.match(String(answer.headers.get('www-authenticate')), /^Bearer realm="unlatch"/);
+        if (options.passesChallenge) {
+          const challenge = String(answer.headers.get('www-authenticate'));
+          assert.match(challenge, /^Bearer realm="unlatch"/);
+          // Once: a proxy that passes a 401's challenge on by itself must not add it again.
+          assert.equal(challenge.split('realm=').length, 2, challenge);
+        }
       }
     });
 

@@ -32,7 +32,7 @@ function nginxProtected(name: string): string {
       auth_request /_unlatch_${name};
 ${IDENTITY.map(([, v]) => `      auth_request_set $unlatch_${v} $upstream_http_${v};`).join('\n')}
       auth_request_set $unlatch_challenge $upstream_http_www_authenticate;
-      add_header WWW-Authenticate $unlatch_challenge always;
+      add_header WWW-Authenticate $unlatch_forbidden_challenge always;
 ${IDENTITY.map(([h, v]) => `      proxy_set_header ${h} $unlatch_${v};`).join('\n')}
       proxy_set_header Authorization "";
       proxy_pass http://service;`;
@@ -82,6 +82,11 @@ error_log ${join(folder, 'error.log')} warn;
 events { worker_connections 1024; }
 http {
   access_log off;
+  # nginx passes a 401's WWW-Authenticate on by itself; only a 403's must be added.
+  map $status $unlatch_forbidden_challenge {
+    403 $unlatch_challenge;
+    default "";
+  }
   ${temp('client_body')}
   ${temp('proxy')}
   ${temp('fastcgi')}
