@@ -17,17 +17,8 @@ import {
   type OriginalRequestReader,
   OWN_REQUEST,
 } from './original-request.js';
-import {
-  type GatewayAsk,
-  NOTHING_ASKED,
-  type ParsedAsk,
-  parseAsk,
-  refusalFor,
-} from './scope-check.js';
+import { type AskMemo, type GatewayAsk, NOTHING_ASKED, refusalFor } from './scope-check.js';
 import { requireToken } from './token-check.js';
-
-/** A proxy's config names a handful of distinct query strings; garbage must not grow this. */
-const ASK_MEMO_MAX = 256;
 
 const IDENTITY_HEADERS_DOC = {
   'Remote-User': { type: 'string', description: 'Username (or email when there is none).' },
@@ -75,17 +66,9 @@ function responses(summary: string) {
   };
 }
 
-export function authzRoutes(pats: PatAuthenticator) {
-  const asks = new Map<string, ParsedAsk>();
-
+export function authzRoutes(pats: PatAuthenticator, asks: AskMemo) {
   function askOf(query: string | undefined): GatewayAsk {
-    if (query === undefined) return NOTHING_ASKED;
-    let parsed = asks.get(query);
-    if (parsed === undefined) {
-      parsed = parseAsk(query);
-      if (asks.size >= ASK_MEMO_MAX) asks.clear();
-      asks.set(query, parsed);
-    }
+    const parsed = asks.parse(query);
     if ('problems' in parsed) {
       // The proxy's configuration is wrong, not the client: a clear 400 the operator sees.
       throw new BadDataError(

@@ -17,7 +17,7 @@ export interface OriginalRequestReader {
   url(request: FastifyRequest): string;
 }
 
-function upper(value: string | string[] | undefined): string | undefined {
+export function upper(value: string | string[] | undefined): string | undefined {
   const first = Array.isArray(value) ? value[0] : value;
   const trimmed = first?.trim();
   return trimmed === undefined || trimmed === '' ? undefined : trimmed.toUpperCase();

@@ -24,6 +24,26 @@ export const NOTHING_ASKED: GatewayAsk = Object.freeze({
 
 export type ParsedAsk = { ask: GatewayAsk } | { problems: { message: string; path: string }[] };
 
+/** A proxy's config names a handful of distinct query strings; garbage must not grow this. */
+const ASK_MEMO_MAX = 256;
+const NOTHING: ParsedAsk = Object.freeze({ ask: NOTHING_ASKED });
+
+/** Each distinct query string parsed once: the routes and the fast lane share one. */
+export class AskMemo {
+  readonly #parsed = new Map<string, ParsedAsk>();
+
+  parse(query: string | undefined): ParsedAsk {
+    if (query === undefined) return NOTHING;
+    let parsed = this.#parsed.get(query);
+    if (parsed === undefined) {
+      parsed = parseAsk(query);
+      if (this.#parsed.size >= ASK_MEMO_MAX) this.#parsed.clear();
+      this.#parsed.set(query, parsed);
+    }
+    return parsed;
+  }
+}
+
 /**
  * Reads the asks from the auth URL's query string (`scope`, `resource`, `audience`, each
  * repeatable; `scope` may also hold several space-separated scopes, as OAuth writes them).

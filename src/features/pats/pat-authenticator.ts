@@ -87,6 +87,20 @@ export class PatAuthenticator {
     return this.#accept(credential);
   }
 
+  /**
+   * The hot path from the cache alone: the owner of a cached, live token, or undefined when
+   * anything else must decide (a miss, a wrong secret, an expired token). The caller then
+   * takes authenticate(), which reads the database and counts failures; nothing is counted
+   * here but the hit itself.
+   */
+  authenticateCached(token: string): PatIdentity | undefined {
+    const selector = selectorOf(token);
+    const cached = selector === undefined ? undefined : this.cache.get(selector);
+    if (cached === undefined || !this.#isLive(token, cached)) return undefined;
+    this.onOutcome('cache_hit');
+    return this.#accept(cached);
+  }
+
   #admit(clientKey: string): void {
     const gate = this.failures.take(clientKey);
     if (!gate.allowed) {
