@@ -17,14 +17,21 @@ export function isScope(scope: string): boolean {
   return NAME.test(scope.slice(0, colon)) && ACTIONS.has(scope.slice(colon + 1));
 }
 
-/** Why `scope` is not one, or undefined when it is. */
+/** Why `scope` is not one, with the likely fix when there is one; undefined when it is fine. */
 export function scopeProblem(scope: string): string | undefined {
   if (isScope(scope)) return undefined;
-  return `"${scope}" is not a scope. Use *, *:read, <resource>:read, <resource>:write, <resource>:* or a plain right such as introspect; names are 1-64 of a-z, 0-9, '.', '_', '-'.`;
+  if (isScope(scope.toLowerCase()))
+    return `"${scope}" is not a scope: names are lower case. Did you mean ${scope.toLowerCase()}?`;
+  const colon = scope.indexOf(':');
+  if (colon !== -1 && NAME.test(scope.slice(0, colon)))
+    return `"${scope}" is not a scope: after the colon comes read, write or *.`;
+  return `"${scope}" is not a scope. Use *, *:read, <resource>:read, <resource>:write, <resource>:* or a right such as introspect (names: 1-64 of a-z, 0-9, '.', '_', '-').`;
 }
 
 export function audienceProblem(audience: string): string | undefined {
   if (NAME.test(audience)) return undefined;
+  if (NAME.test(audience.toLowerCase()))
+    return `"${audience}" is not an audience name: names are lower case. Did you mean ${audience.toLowerCase()}?`;
   return `"${audience}" is not an audience name: use 1-64 of a-z, 0-9, '.', '_', '-'.`;
 }
 

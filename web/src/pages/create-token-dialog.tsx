@@ -212,7 +212,7 @@ export function CreateTokenDialog({
             {ACCESS_CHOICES.find((choice) => choice.value === access)?.hint}
           </p>
           {access === 'custom' && (
-            <div class="stack">
+            <div class="stack custom-access">
               <ChipInput
                 id="token-scopes"
                 label="Scopes"
@@ -220,7 +220,9 @@ export function CreateTokenDialog({
                 values={scopes}
                 onChange={(next) => {
                   setScopes(next);
+                  // A message about the list no longer applies once the list changes.
                   setFieldErrors((current) => ({ ...current, scopes: [] }));
+                  setError(undefined);
                 }}
                 validate={scopeProblem}
                 max={MAX_SCOPES}
@@ -236,7 +238,9 @@ export function CreateTokenDialog({
                 values={audiences}
                 onChange={(next) => {
                   setAudiences(next);
+                  // A message about the list no longer applies once the list changes.
                   setFieldErrors((current) => ({ ...current, audiences: [] }));
+                  setError(undefined);
                 }}
                 validate={audienceProblem}
                 max={MAX_AUDIENCES}
