@@ -123,7 +123,10 @@ describe('web page: service accounts', { skip: browserSkipReason() }, () => {
       });
     const me = await withSecret('GET', '/api/admin/user');
     assert.equal(me.status, 200);
-    assert.equal(((await me.json()) as { user: { username: string } }).user.username, 'ci-deployer');
+    assert.equal(
+      ((await me.json()) as { user: { username: string } }).user.username,
+      'ci-deployer',
+    );
     assert.equal((await withSecret('GET', '/api/admin/user/tokens')).status, 200);
     const write = await withSecret('POST', '/api/admin/user/tokens', {
       description: 'made by a read-only token',
