@@ -132,6 +132,8 @@ export function ServiceAccountsPage() {
                   >
                     {tokenCount(account)}
                     <span class="visually-hidden"> of {account.username}</span>
+                    {/* What aria-expanded tells a screen reader, for the eye. */}
+                    <span aria-hidden="true">{account.id === selectedId ? ' ▴' : ' ▾'}</span>
                   </button>
                 </td>
                 <td data-label="Created">
