@@ -6,6 +6,7 @@ import { EventsPage } from './pages/events-page';
 import { LoginPage } from './pages/login-page';
 import { NotAllowed } from './pages/not-allowed';
 import { ProfilePage } from './pages/profile-page';
+import { ServiceAccountsPage } from './pages/service-accounts-page';
 import { UsersPage } from './pages/users-page';
 import { type Route, useRoute } from './router';
 import type { MeResponse, UiConfig } from './types';
@@ -20,6 +21,8 @@ type Session =
 function Page({ route, me, patLimit }: { route: Route; me: MeResponse; patLimit?: number }) {
   if (route === 'users')
     return isAdmin(me) ? <UsersPage meId={me.user.id} /> : <NotAllowed title="Users" />;
+  if (route === 'service-accounts')
+    return isAdmin(me) ? <ServiceAccountsPage /> : <NotAllowed title="Service accounts" />;
   if (route === 'events') return isAdmin(me) ? <EventsPage /> : <NotAllowed title="Events" />;
   return <ProfilePage me={me} patLimit={patLimit} />;
 }

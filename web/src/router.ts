@@ -3,11 +3,13 @@ import { useEffect, useState } from 'preact/hooks';
 // Hash routes (`/#/profile`): the server serves one index.html at `/` and needs no fallback
 // route for deep links.
 
-export type Route = 'profile' | 'users' | 'events';
+export type Route = 'profile' | 'users' | 'service-accounts' | 'events';
+
+const ROUTES: readonly Route[] = ['profile', 'users', 'service-accounts', 'events'];
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('?')[0];
-  return path === 'users' || path === 'events' ? path : 'profile';
+  return ROUTES.find((route) => route === path) ?? 'profile';
 }
 
 export function useRoute(): Route {

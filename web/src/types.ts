@@ -10,6 +10,10 @@ export interface Pat {
   createdAt: string;
   seenAt: string | null;
   expiryWarning?: ExpiryWarning;
+  /** What the token may do: `["*"]` full access, `["*:read"]` read-only, or narrower. */
+  scopes: string[];
+  /** The services it is meant for; empty means any. */
+  audiences: string[];
 }
 
 export interface CreatedPat extends Pat {
@@ -41,6 +45,24 @@ export interface AdminUser {
   rootRole: number;
   createdAt: string;
   seenAt: string | null;
+}
+
+/** A service account, as `GET /api/admin/service-account` lists it (Unleash's shape). */
+export interface ServiceAccount {
+  id: number;
+  name?: string;
+  username: string;
+  imageUrl?: string;
+  rootRole: number;
+  seenAt: string | null;
+  createdAt: string;
+  /** In the list only; the create and update answers may leave it out. */
+  tokens?: Pat[];
+}
+
+export interface ServiceAccounts {
+  serviceAccounts: ServiceAccount[];
+  rootRoles?: { id: number; name: string; type: string }[];
 }
 
 export interface AuditEvent {

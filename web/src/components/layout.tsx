@@ -30,6 +30,9 @@ export function Layout({ me, route, onLogout, children }: LayoutProps) {
           <NavLink to="profile" current={route} label="Profile" />
           {/* Admin pages are not offered to others; the server refuses them anyway. */}
           {isAdmin(me) && <NavLink to="users" current={route} label="Users" />}
+          {isAdmin(me) && (
+            <NavLink to="service-accounts" current={route} label="Service accounts" />
+          )}
           {isAdmin(me) && <NavLink to="events" current={route} label="Events" />}
         </nav>
         <div class="account">

@@ -1,5 +1,32 @@
 import { formatDateTime, isPast } from '../format';
+import { FULL_ACCESS, READ_ONLY, scopeLabel } from '../scopes';
 import type { Pat } from '../types';
+
+/** A token's scopes as compact chips, and the audiences it is limited to, if any. */
+export function TokenAccess({ pat }: { pat: Pat }) {
+  const { scopes, audiences } = pat;
+  return (
+    <>
+      <ul class="chips chips-compact" aria-label="Scopes">
+        {scopes.map((scope) => (
+          <li
+            key={scope}
+            class={
+              scope === FULL_ACCESS
+                ? 'chip chip-full'
+                : scope === READ_ONLY
+                  ? 'chip chip-read'
+                  : 'chip'
+            }
+          >
+            {scopeLabel(scope)}
+          </li>
+        ))}
+      </ul>
+      {audiences.length > 0 && <div class="muted audiences">For: {audiences.join(', ')}</div>}
+    </>
+  );
+}
 
 function ExpiryMarker({ pat }: { pat: Pat }) {
   const warning = pat.expiryWarning ?? (isPast(pat.expiresAt) ? 'expired' : undefined);
@@ -11,16 +38,24 @@ function ExpiryMarker({ pat }: { pat: Pat }) {
 interface TokenTableProps {
   pats: readonly Pat[];
   onDelete: (pat: Pat) => void;
+  caption?: string;
+  empty?: string;
 }
 
-export function TokenTable({ pats, onDelete }: TokenTableProps) {
-  if (pats.length === 0) return <p class="empty">You have no tokens yet.</p>;
+export function TokenTable({
+  pats,
+  onDelete,
+  caption = 'Your personal API tokens',
+  empty = 'You have no tokens yet.',
+}: TokenTableProps) {
+  if (pats.length === 0) return <p class="empty">{empty}</p>;
   return (
     <table class="cards">
-      <caption class="visually-hidden">Your personal API tokens</caption>
+      <caption class="visually-hidden">{caption}</caption>
       <thead>
         <tr>
           <th scope="col">Description</th>
+          <th scope="col">Access</th>
           <th scope="col">Created</th>
           <th scope="col">Expires</th>
           <th scope="col">Last seen</th>
@@ -35,6 +70,9 @@ export function TokenTable({ pats, onDelete }: TokenTableProps) {
             <th scope="row" data-label="Description">
               {pat.description}
             </th>
+            <td data-label="Access">
+              <TokenAccess pat={pat} />
+            </td>
             <td data-label="Created">
               <time dateTime={pat.createdAt}>{formatDateTime(pat.createdAt)}</time>
             </td>

@@ -1,0 +1,207 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { ErrorMessage } from '../components/error-message';
+import { formatDateTime } from '../format';
+import type { RoleName, ServiceAccount, ServiceAccounts } from '../types';
+import { ROLES, roleName } from '../types';
+import { SERVICE_ACCOUNTS_URL, ServiceAccountDialog } from './service-account-dialog';
+import { ServiceAccountTokens } from './service-account-tokens';
+
+type Open =
+  | { kind: 'none' }
+  | { kind: 'create' }
+  | { kind: 'edit'; account: ServiceAccount }
+  | { kind: 'delete'; account: ServiceAccount };
+
+function tokenCount(account: ServiceAccount): string {
+  const count = account.tokens?.length ?? 0;
+  return count === 1 ? '1 token' : `${count} tokens`;
+}
+
+export function ServiceAccountsPage() {
+  const [accounts, setAccounts] = useState<ServiceAccount[]>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [actionError, setActionError] = useState<unknown>();
+  const [status, setStatus] = useState('');
+  const [open, setOpen] = useState<Open>({ kind: 'none' });
+  const [selectedId, setSelectedId] = useState<number>();
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await api<ServiceAccounts>('GET', SERVICE_ACCOUNTS_URL);
+      setAccounts(answer.serviceAccounts);
+      setLoadError(undefined);
+    } catch (failure) {
+      setLoadError(failure);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const changeRole = async (account: ServiceAccount, rootRole: RoleName) => {
+    setActionError(undefined);
+    setStatus('');
+    try {
+      await api('PUT', `${SERVICE_ACCOUNTS_URL}/${account.id}`, { rootRole });
+      setStatus(`${account.username} is now ${rootRole}.`);
+    } catch (failure) {
+      setActionError(failure);
+    }
+    // Either way, show what the server holds now (a refused change snaps back).
+    await load();
+  };
+
+  const close = () => setOpen({ kind: 'none' });
+  const selected = accounts?.find((account) => account.id === selectedId);
+
+  return (
+    <>
+      <div class="section-head">
+        <h1 tabIndex={-1}>Service accounts</h1>
+        <button type="button" class="primary" onClick={() => setOpen({ kind: 'create' })}>
+          Create service account
+        </button>
+      </div>
+      <p class="muted">
+        Identities for automation, such as a CI job. They cannot sign in; their tokens act with
+        their role.
+      </p>
+      <p class="status" role="status">
+        {status}
+      </p>
+      <ErrorMessage error={actionError} />
+      {loadError !== undefined && (
+        <div class="stack">
+          <ErrorMessage error={loadError} />
+          <button type="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {accounts === undefined && loadError === undefined && <p>Loading service accounts…</p>}
+      {accounts !== undefined && accounts.length === 0 && (
+        <p class="empty">No service accounts yet.</p>
+      )}
+      {accounts !== undefined && accounts.length > 0 && (
+        <table class="cards">
+          <caption class="visually-hidden">Service accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Role</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((account) => (
+              <tr key={account.id} aria-current={account.id === selectedId ? 'true' : undefined}>
+                <th scope="row" data-label="Username">
+                  {account.username}
+                  {account.name && <div class="muted">{account.name}</div>}
+                </th>
+                <td data-label="Role">
+                  <select
+                    aria-label={`Role of ${account.username}`}
+                    value={roleName(account.rootRole)}
+                    onChange={(event) =>
+                      void changeRole(account, event.currentTarget.value as RoleName)
+                    }
+                  >
+                    {ROLES.map((role) => (
+                      <option key={role.id} value={role.name}>
+                        {role.name}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td data-label="Tokens">
+                  <button
+                    type="button"
+                    aria-expanded={account.id === selectedId}
+                    aria-controls={`account-${account.id}-tokens-section`}
+                    onClick={() =>
+                      setSelectedId((current) => (current === account.id ? undefined : account.id))
+                    }
+                  >
+                    {tokenCount(account)}
+                    <span class="visually-hidden"> of {account.username}</span>
+                    {/* What aria-expanded tells a screen reader, for the eye. */}
+                    <span aria-hidden="true">{account.id === selectedId ? ' ▴' : ' ▾'}</span>
+                  </button>
+                </td>
+                <td data-label="Created">
+                  <time dateTime={account.createdAt}>{formatDateTime(account.createdAt)}</time>
+                </td>
+                <td class="row-actions">
+                  <button type="button" onClick={() => setOpen({ kind: 'edit', account })}>
+                    Edit<span class="visually-hidden"> service account {account.username}</span>
+                  </button>{' '}
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setOpen({ kind: 'delete', account })}
+                  >
+                    Delete<span class="visually-hidden"> service account {account.username}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {selected && (
+        <div id={`account-${selected.id}-tokens-section`}>
+          <ServiceAccountTokens account={selected} onChanged={() => void load()} />
+        </div>
+      )}
+
+      {open.kind === 'create' && (
+        <ServiceAccountDialog
+          onClose={close}
+          onSaved={(account) => {
+            close();
+            setStatus(`Service account ${account.username} created.`);
+            void load();
+          }}
+        />
+      )}
+      {open.kind === 'edit' && (
+        <ServiceAccountDialog
+          account={open.account}
+          onClose={close}
+          onSaved={(account) => {
+            close();
+            setStatus(`Service account ${account.username} saved.`);
+            void load();
+          }}
+        />
+      )}
+      {open.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete this service account?"
+          confirmLabel="Delete service account"
+          onClose={close}
+          onConfirm={async () => {
+            await api('DELETE', `${SERVICE_ACCOUNTS_URL}/${open.account.id}`);
+            setStatus(`Service account ${open.account.username} deleted.`);
+            if (selectedId === open.account.id) setSelectedId(undefined);
+            close();
+            await load();
+          }}
+        >
+          <p>
+            <strong>{open.account.username}</strong> and all of its tokens stop working at once, for
+            every program that uses them. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
