@@ -81,11 +81,15 @@ pid ${join(folder, 'nginx.pid')};
 error_log ${join(folder, 'error.log')} warn;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log off;${
+    auth
+      ? `
   # nginx passes a 401's WWW-Authenticate on by itself; only a 403's must be added.
   map $status $unlatch_forbidden_challenge {
     403 $unlatch_challenge;
     default "";
+  }`
+      : ''
   }
   ${temp('client_body')}
   ${temp('proxy')}
