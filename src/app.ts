@@ -7,6 +7,7 @@ import { authzRoutes } from './features/authz/authz-routes.js';
 import { introspectionRoutes } from './features/authz/introspection-routes.js';
 import { rewriteExtAuthz } from './features/authz/original-request.js';
 import { eventRoutes } from './features/events/event-routes.js';
+import { inventoryRoutes } from './features/pats/inventory-routes.js';
 import { leakRoutes } from './features/pats/leak-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
@@ -161,7 +162,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       admin.addHook('onRequest', authenticate);
       await admin.register(userRoutes(services.userService, services.passwordChanges));
       await admin.register(userAdminRoutes(services.userService, services.passwordChanges));
-      await admin.register(patRoutes(services.patService));
+      await admin.register(patRoutes(services.patService, services.tokenInventory));
+      await admin.register(inventoryRoutes(services.tokenInventory));
       await admin.register(eventRoutes(services.eventStore));
       await admin.register(uiConfigRoutes(config));
     },

@@ -88,7 +88,11 @@ export function createAuthenticate(sessions: SessionService, pats: PatAuthentica
       }
     }
     if (!hasToken) throw new AuthenticationRequired();
-    const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
+    const identity = await pats.authenticate(
+      tokenFromAuthorization(header),
+      request.ip,
+      request.headers['user-agent'],
+    );
     if (!identity) throw new UnauthorizedError();
     request.principal = { user: identity.user, via: 'pat', tokenId: identity.tokenId };
   };

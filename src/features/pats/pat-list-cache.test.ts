@@ -11,6 +11,7 @@ const pat = (id: number, userId: number): Pat => ({
   userId,
   createdAt: new Date(0),
   seenAt: null,
+  rotatedTo: null,
 });
 
 test('hits until the TTL, then misses', () => {

@@ -5,6 +5,8 @@ export interface Pat {
   userId: number;
   createdAt: Date;
   seenAt: Date | null;
+  /** The token that replaced this one by rotation; it then lives only to its overlap's end. */
+  rotatedTo: number | null;
 }
 
 /** The wire form, keys in the order Unleash sends them. */
@@ -15,12 +17,14 @@ export interface PatJson {
   userId: number;
   createdAt: string;
   seenAt: string | null;
+  /** Present only on a rotated token: the id of the token that replaced it. */
+  rotatedTo?: number;
   expiryWarning?: 'expired' | 'expires-soon';
   secret?: string;
 }
 
 export function toPatJson(pat: Pat): PatJson {
-  return {
+  const json: PatJson = {
     id: pat.id,
     description: pat.description,
     expiresAt: pat.expiresAt.toISOString(),
@@ -28,6 +32,8 @@ export function toPatJson(pat: Pat): PatJson {
     createdAt: pat.createdAt.toISOString(),
     seenAt: pat.seenAt?.toISOString() ?? null,
   };
+  if (pat.rotatedTo !== null) json.rotatedTo = pat.rotatedTo;
+  return json;
 }
 
 /** The audit record of a token: a whitelist, so no secret or verifier can reach the log. */
