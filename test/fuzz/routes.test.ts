@@ -26,6 +26,12 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'GET /api/authz/ext-authz',
       'GET /api/authz/ext-authz/{id}',
       'POST /oauth/introspect',
+      'POST /api/admin/user/tokens/{id}/rotate',
+      'GET /api/admin/user/tokens/{id}/usage',
+      'GET /api/admin/tokens',
+      'DELETE /api/admin/tokens/{id}',
+      'POST /api/admin/tokens/revoke',
+      'GET /api/admin/tokens/{id}/usage',
     ]) {
       assert.ok(paths.has(expected), `fuzzes ${expected}`);
     }
