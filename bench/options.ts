@@ -3,7 +3,15 @@
 
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['auth', 'list', 'create', 'login', 'verify', 'gateway'] as const;
+export const SCENARIO_NAMES = [
+  'auth',
+  'list',
+  'create',
+  'login',
+  'verify',
+  'gateway',
+  'inventory',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchOptions {
@@ -23,6 +31,8 @@ export interface BenchOptions {
   forceBuild: boolean;
   /** METRICS_ENABLED for the server: compare the ratios of runs with and without. */
   metrics: boolean;
+  /** Usage mode: the auth scenario with PAT_USAGE_TRACKING on and off, alternating. */
+  usageCompare: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -77,6 +87,7 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
       'propagation-tokens': { type: 'string' },
       build: { type: 'boolean' },
       metrics: { type: 'string' },
+      usage: { type: 'boolean' },
     },
     strict: true,
   });
@@ -98,5 +109,6 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     forceBuild: values.build === true,
     metrics: onOff(values.metrics ?? env.BENCH_METRICS),
+    usageCompare: values.usage === true || env.BENCH_USAGE === '1',
   };
 }

@@ -68,7 +68,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     intervalMs: config.seenAtFlushIntervalMs,
     onError: (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
     onFlushed: () => patLists.clear(),
-    usage: config.patUsageCounting ? patUsageStore : undefined,
+    usage: config.patUsageTracking ? patUsageStore : undefined,
   });
   // One failed-attempt budget per address for tokens and session cookies alike: both are
   // credentials whose misses cost a database read.

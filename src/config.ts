@@ -20,8 +20,8 @@ export interface Config {
   readonly patMaxLifetimeDays: number | undefined;
   /** Tokens unused for this many days are revoked by a background job; undefined: never. */
   readonly patIdleRevokeDays: number | undefined;
-  /** Count requests per token per day (the usage view); off only to measure its cost. */
-  readonly patUsageCounting: boolean;
+  /** Keep usage (requests per day, last address and user agent); off only to measure its cost. */
+  readonly patUsageTracking: boolean;
   readonly sessionTtlHours: number;
   readonly sessionMaxPerUser: number;
   /** Login attempts per client IP per minute. */
@@ -179,7 +179,7 @@ export function loadConfig(env: Env): Config {
     seenAtFlushIntervalMs: integer(env, 'SEEN_AT_FLUSH_INTERVAL_MS', 2000, 100, 600_000),
     patMaxLifetimeDays: optionalInteger(env, 'PAT_MAX_LIFETIME_DAYS', 1, 36_500),
     patIdleRevokeDays: optionalInteger(env, 'PAT_IDLE_REVOKE_DAYS', 1, 36_500),
-    patUsageCounting: boolean(env, 'PAT_USAGE_COUNTING', true),
+    patUsageTracking: boolean(env, 'PAT_USAGE_TRACKING', true),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 48, 1, 24 * 365),
     sessionMaxPerUser: integer(env, 'SESSION_MAX_PER_USER', 10, 1, 1000),
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 1_000_000),

@@ -17,7 +17,11 @@ export interface SeenAtTrackerOptions {
   onError: (error: unknown) => void;
   /** After a batch is written: cached token lists show seenAt and must be re-read. */
   onFlushed?: () => void;
-  /** Requests per day are counted only with this (PAT_USAGE_COUNTING). */
+  /**
+   * With it (PAT_USAGE_TRACKING, the default), requests per day, the last address and user
+   * agent are kept too; without it, only seenAt, as before usage existed (the benchmark's
+   * comparison).
+   */
   usage?: PatUsageStore | undefined;
 }
 
@@ -32,6 +36,8 @@ function utcDate(day: number): string {
  */
 export class SeenAtTracker {
   #pending = new Map<number, Pending>();
+  /** Without usage tracking: only the time of each token's latest use. */
+  #seenOnly = new Map<number, Date>();
   #timer: NodeJS.Timeout | undefined;
   readonly #onError: (error: unknown) => void;
   readonly #onFlushed: () => void;
@@ -54,6 +60,10 @@ export class SeenAtTracker {
     ip: string | null = null,
     userAgent: string | null = null,
   ): void {
+    if (this.#usage === undefined) {
+      this.#seenOnly.set(tokenId, at);
+      return;
+    }
     const day = Math.floor(at.getTime() / DAY_MS);
     const entry = this.#pending.get(tokenId);
     if (entry === undefined) {
@@ -80,6 +90,19 @@ export class SeenAtTracker {
   }
 
   async flush(): Promise<void> {
+    if (this.#seenOnly.size > 0) {
+      const seen = this.#seenOnly;
+      this.#seenOnly = new Map();
+      for (const [id, at] of seen)
+        this.#pending.set(id, {
+          at,
+          ip: null,
+          userAgent: null,
+          day: 0,
+          count: 0,
+          earlier: undefined,
+        });
+    }
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
     this.#pending = new Map();
