@@ -30,6 +30,7 @@ export function Layout({ me, route, onLogout, children }: LayoutProps) {
           <NavLink to="profile" current={route} label="Profile" />
           {/* Admin pages are not offered to others; the server refuses them anyway. */}
           {isAdmin(me) && <NavLink to="users" current={route} label="Users" />}
+          {isAdmin(me) && <NavLink to="tokens" current={route} label="Tokens" />}
           {isAdmin(me) && <NavLink to="events" current={route} label="Events" />}
         </nav>
         <div class="account">

@@ -1,8 +1,11 @@
+import { UsageSparkline } from '../components/sparkline';
 import { formatDateTime, isPast } from '../format';
 import type { Pat } from '../types';
 
 function ExpiryMarker({ pat }: { pat: Pat }) {
   const warning = pat.expiryWarning ?? (isPast(pat.expiresAt) ? 'expired' : undefined);
+  if (pat.rotatedTo !== undefined && warning !== 'expired')
+    return <span class="badge badge-warning">Rotated: ends with its overlap</span>;
   if (warning === 'expired') return <span class="badge badge-danger">⚠ Expired</span>;
   if (warning === 'expires-soon') return <span class="badge badge-warning">⚠ Expires soon</span>;
   return null;
@@ -11,9 +14,15 @@ function ExpiryMarker({ pat }: { pat: Pat }) {
 interface TokenTableProps {
   pats: readonly Pat[];
   onDelete: (pat: Pat) => void;
+  onRotate: (pat: Pat) => void;
 }
 
-export function TokenTable({ pats, onDelete }: TokenTableProps) {
+/** A rotated token is rotated once; an expired one is better replaced by a new token. */
+function canRotate(pat: Pat): boolean {
+  return pat.rotatedTo === undefined && pat.expiryWarning !== 'expired' && !isPast(pat.expiresAt);
+}
+
+export function TokenTable({ pats, onDelete, onRotate }: TokenTableProps) {
   if (pats.length === 0) return <p class="empty">You have no tokens yet.</p>;
   return (
     <table class="cards">
@@ -24,6 +33,7 @@ export function TokenTable({ pats, onDelete }: TokenTableProps) {
           <th scope="col">Created</th>
           <th scope="col">Expires</th>
           <th scope="col">Last seen</th>
+          <th scope="col">Use, 90 days</th>
           <th scope="col">
             <span class="visually-hidden">Actions</span>
           </th>
@@ -49,7 +59,18 @@ export function TokenTable({ pats, onDelete }: TokenTableProps) {
                 <time dateTime={pat.seenAt}>{formatDateTime(pat.seenAt)}</time>
               )}
             </td>
+            <td data-label="Use, 90 days">
+              <UsageSparkline
+                url={`/api/admin/user/tokens/${pat.id}/usage`}
+                label={`Use of ${pat.description}`}
+              />
+            </td>
             <td class="row-actions">
+              {canRotate(pat) && (
+                <button type="button" onClick={() => onRotate(pat)}>
+                  Rotate<span class="visually-hidden"> token {pat.description}</span>
+                </button>
+              )}{' '}
               <button type="button" class="danger" onClick={() => onDelete(pat)}>
                 Delete<span class="visually-hidden"> token {pat.description}</span>
               </button>
