@@ -31,6 +31,8 @@ export interface BenchOptions {
   forceBuild: boolean;
   /** METRICS_ENABLED for the server: compare the ratios of runs with and without. */
   metrics: boolean;
+  /** Scale mode: connections for the inventory pages (an Admin browsing, not a flood). */
+  inventoryConnections: number;
   /** Usage mode: the auth scenario with PAT_USAGE_TRACKING on and off, alternating. */
   usageCompare: boolean;
 }
@@ -88,6 +90,7 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
       build: { type: 'boolean' },
       metrics: { type: 'string' },
       usage: { type: 'boolean' },
+      'inventory-connections': { type: 'string' },
     },
     strict: true,
   });
@@ -109,6 +112,12 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     forceBuild: values.build === true,
     metrics: onOff(values.metrics ?? env.BENCH_METRICS),
+    inventoryConnections: whole(
+      values['inventory-connections'] ?? env.BENCH_INVENTORY_CONNECTIONS,
+      'inventory connections',
+      2,
+      1,
+    ),
     usageCompare: values.usage === true || env.BENCH_USAGE === '1',
   };
 }
