@@ -218,6 +218,13 @@ export class PatService {
             `Token ${id} was already rotated (to token ${old.rotatedTo}); a token is rotated once.`,
           );
         }
+        // An expired token is not renewed: rotating it would mint a live token past the
+        // per-user limit, which rotation otherwise may ignore (it replaces, it does not add).
+        if (old.expiresAt.getTime() <= now.getTime()) {
+          throw new ConflictError(
+            `Token ${id} has expired: it cannot be rotated. Create a new token instead.`,
+          );
+        }
         // Before the old token's expiry moves: rotating a token with itself must pass.
         await this.credentials.assertLive(tx, actor);
         let expiresAt = requested;

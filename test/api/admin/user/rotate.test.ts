@@ -144,6 +144,22 @@ describe('rotation', () => {
     assert.equal((await list(owner)).length, 2);
   });
 
+  test('an expired token is not renewed by rotation: 409 (it would slip past the limit)', async () => {
+    const owner = await h.quickSignedIn();
+    const old = json<PatBody>(await h.createPat({ cookie: owner.cookie }));
+    await h.db.query(
+      "UPDATE personal_access_tokens SET expires_at = now() - interval '1 minute' WHERE id = $1",
+      [old.id],
+    );
+    assertError(
+      await rotate({ cookie: owner.cookie }, old.id),
+      409,
+      'ConflictError',
+      /has expired/,
+    );
+    assert.equal((await list(owner)).length, 1);
+  });
+
   test('concurrent rotations of one token: exactly one 201, the rest 409', async () => {
     const owner = await h.quickSignedIn();
     const old = json<PatBody>(await h.createPat({ cookie: owner.cookie }));
