@@ -1,23 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
+import { SPARK_HEIGHT as HEIGHT, SPARK_WIDTH as WIDTH, sparkPoints } from '../sparkline-points';
 import type { TokenUsage } from '../types';
-
-const WIDTH = 90;
-const HEIGHT = 20;
-
-/** The points of a line through the counts, scaled to the box (the top is the busiest day). */
-export function sparkPoints(counts: readonly number[], width = WIDTH, height = HEIGHT): string {
-  if (counts.length === 0) return '';
-  const max = Math.max(1, ...counts);
-  const step = counts.length > 1 ? width / (counts.length - 1) : 0;
-  return counts
-    .map((count, i) => {
-      const x = Math.round(i * step * 10) / 10;
-      const y = Math.round((height - 1 - (count / max) * (height - 2)) * 10) / 10;
-      return `${x},${y}`;
-    })
-    .join(' ');
-}
 
 /**
  * Requests per day over the last 90 days, as a line in an inline SVG (attributes, not style:

@@ -3,45 +3,8 @@ import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
 import { endOfLocalDay, formatDateTime, isPast } from '../format';
+import { type Filters, inventoryQuery, NO_FILTERS } from '../inventory-query';
 import type { InventoryPage, InventoryToken } from '../types';
-
-const PAGE_SIZE = 100;
-
-interface Filters {
-  q: string;
-  owner: string;
-  accountType: '' | 'User' | 'ServiceAccount';
-  expired: '' | 'true' | 'false';
-  neverUsed: '' | 'true' | 'false';
-  expiresBefore: string;
-  seenBefore: string;
-}
-
-const NO_FILTERS: Filters = {
-  q: '',
-  owner: '',
-  accountType: '',
-  expired: '',
-  neverUsed: '',
-  expiresBefore: '',
-  seenBefore: '',
-};
-
-/** The inventory's query string; dates are the end of that day where the Admin is. */
-export function inventoryQuery(filters: Filters, next?: string): string {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (filters.q.trim() !== '') params.set('q', filters.q.trim());
-  if (filters.owner.trim() !== '') params.set('owner', filters.owner.trim());
-  if (filters.accountType !== '') params.set('accountType', filters.accountType);
-  if (filters.expired !== '') params.set('expired', filters.expired);
-  if (filters.neverUsed !== '') params.set('neverUsed', filters.neverUsed);
-  for (const key of ['expiresBefore', 'seenBefore'] as const) {
-    const date = endOfLocalDay(filters[key]);
-    if (date) params.set(key, date.toISOString());
-  }
-  if (next) params.set('next', next);
-  return `/api/admin/tokens?${params.toString()}`;
-}
 
 function ownerName(token: InventoryToken): string {
   return token.owner.name || token.owner.username || `User ${token.owner.id}`;
@@ -61,7 +24,7 @@ export function AdminTokensPage() {
   const load = useCallback(async (applied: Filters, after?: string) => {
     setError(undefined);
     try {
-      const page = await api<InventoryPage>('GET', inventoryQuery(applied, after));
+      const page = await api<InventoryPage>('GET', inventoryQuery(applied, endOfLocalDay, after));
       setTokens((current) => (after ? [...(current ?? []), ...page.tokens] : page.tokens));
       setNext(page.next);
     } catch (failure) {
