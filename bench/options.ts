@@ -3,7 +3,15 @@
 
 import { parseArgs } from 'node:util';
 
-export const SCENARIO_NAMES = ['auth', 'list', 'create', 'login', 'verify', 'gateway'] as const;
+export const SCENARIO_NAMES = [
+  'auth',
+  'list',
+  'create',
+  'login',
+  'verify',
+  'gateway',
+  'inventory',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchOptions {
@@ -23,6 +31,10 @@ export interface BenchOptions {
   forceBuild: boolean;
   /** METRICS_ENABLED for the server: compare the ratios of runs with and without. */
   metrics: boolean;
+  /** Scale mode: connections for the inventory pages (an Admin browsing, not a flood). */
+  inventoryConnections: number;
+  /** Usage mode: the auth scenario with PAT_USAGE_TRACKING on and off, alternating. */
+  usageCompare: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -77,6 +89,8 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
       'propagation-tokens': { type: 'string' },
       build: { type: 'boolean' },
       metrics: { type: 'string' },
+      usage: { type: 'boolean' },
+      'inventory-connections': { type: 'string' },
     },
     strict: true,
   });
@@ -98,5 +112,12 @@ export function readOptions(argv: readonly string[], env: Env): BenchOptions {
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     forceBuild: values.build === true,
     metrics: onOff(values.metrics ?? env.BENCH_METRICS),
+    inventoryConnections: whole(
+      values['inventory-connections'] ?? env.BENCH_INVENTORY_CONNECTIONS,
+      'inventory connections',
+      2,
+      1,
+    ),
+    usageCompare: values.usage === true || env.BENCH_USAGE === '1',
   };
 }

@@ -103,6 +103,7 @@ export interface ScaleRow {
   seedSec: number;
   auth: LoadResult[];
   list: LoadResult[];
+  inventory: LoadResult[];
   serverRssKiB: number;
 }
 
@@ -119,6 +120,9 @@ export function scaleTable(rows: readonly ScaleRow[]): string {
       'list req/s',
       'list p50 ms',
       'list p99 ms',
+      'inventory req/s',
+      'inventory p50 ms',
+      'inventory p99 ms',
       'server RSS MiB',
     ],
     rows.map((row) => [
@@ -130,6 +134,9 @@ export function scaleTable(rows: readonly ScaleRow[]): string {
       rate(median(row.list.map((r) => r.requestsPerSec))),
       m(row.list, (r) => r.p50Ms),
       m(row.list, (r) => r.p99Ms),
+      rate(median(row.inventory.map((r) => r.requestsPerSec))),
+      m(row.inventory, (r) => r.p50Ms),
+      m(row.inventory, (r) => r.p99Ms),
       round(row.serverRssKiB / 1024, 0),
     ]),
   );

@@ -3,6 +3,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench   on PostgreSQL
 //   npm run bench -- --scale                                   1,000 vs 1,000,000 tokens
 //   npm run bench -- --metrics off                             the server with METRICS_ENABLED=false
+//   DATABASE_URL=... npm run bench -- --usage                   auth with usage tracking on vs off
 // Flags (or BENCH_* variables): see bench/options.ts.
 
 import { ensureBuilt } from './build.js';
@@ -13,6 +14,7 @@ import { type BenchOptions, readOptions } from './options.js';
 import { propagationTable, scaleTable, standardTable, summarise } from './report.js';
 import { runScale } from './scale-mode.js';
 import { runStandard } from './standard-mode.js';
+import { runUsageComparison, usageTable } from './usage-mode.js';
 
 function out(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -33,6 +35,13 @@ async function main(): Promise<number> {
   out(`machine: ${machineSummary()}`);
   out(`settings: ${settings(options)}`);
   out(`load average before (1/5/15 min): ${loadBefore}`);
+
+  if (options.usageCompare) {
+    const results = await runUsageComparison(options);
+    out(`\n## Usage tracking: the auth scenario with it and without\n\n${usageTable(results)}`);
+    out(`\nload average after: ${loadSummary()}`);
+    return 0;
+  }
 
   if (options.scaleSizes !== undefined) {
     const rows = await runScale(options, options.scaleSizes);

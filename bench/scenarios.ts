@@ -34,6 +34,29 @@ function authGet(name: ScenarioName, title: string, path: string, token: string)
   };
 }
 
+/**
+ * Pages of the Admins' inventory (the reader is an Admin): the newest page, a filtered one,
+ * one owner's, and, when the scale run found one, a page from the middle by its cursor.
+ */
+export function inventoryScenario(
+  token: string,
+  ownerId?: number,
+  middleCursor?: string,
+): Scenario {
+  const paths = [
+    '/api/admin/tokens?limit=100',
+    '/api/admin/tokens?limit=100&expired=false&neverUsed=true',
+    ...(ownerId === undefined ? [] : [`/api/admin/tokens?owner=${ownerId}&limit=100`]),
+    ...(middleCursor === undefined ? [] : [`/api/admin/tokens?limit=100&next=${middleCursor}`]),
+  ];
+  return {
+    name: 'inventory',
+    title: 'GET /api/admin/tokens, a page of 100 (Admin PAT)',
+    requests: () =>
+      paths.map((path) => ({ method: 'GET', path, headers: { authorization: token } })),
+  };
+}
+
 export function buildScenarios(fixtures: Fixtures): Record<ScenarioName, Scenario> {
   const readerToken = fixtures.readerTokens[0]?.secret;
   if (readerToken === undefined) throw new Error('the reader has no token');
@@ -81,6 +104,7 @@ export function buildScenarios(fixtures: Fixtures): Record<ScenarioName, Scenari
       '/hello',
       readerToken,
     ),
+    inventory: inventoryScenario(readerToken),
     login: {
       name: 'login',
       title: `POST /auth/simple/login (scrypt, ${fixtures.users.length} users)`,

@@ -10,6 +10,7 @@ import { AskMemo } from './features/authz/scope-check.js';
 import { introspectionRoutes } from './features/authz/introspection-routes.js';
 import { rewriteExtAuthz } from './features/authz/original-request.js';
 import { eventRoutes } from './features/events/event-routes.js';
+import { inventoryRoutes } from './features/pats/inventory-routes.js';
 import { leakRoutes } from './features/pats/leak-routes.js';
 import { patRoutes } from './features/pats/pat-routes.js';
 import { createPatSchema, patSchema, patsSchema } from './features/pats/pat-schemas.js';
@@ -191,7 +192,11 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       await admin.register(
         onResource('users', userAdminRoutes(services.userService, services.passwordChanges)),
       );
-      await admin.register(onResource('tokens', patRoutes(services.patService)));
+      await admin.register(
+        onResource('tokens', patRoutes(services.patService, services.tokenInventory)),
+      );
+      // The Admins' inventory of every token is about tokens too (and Admins only).
+      await admin.register(onResource('tokens', inventoryRoutes(services.tokenInventory)));
       await admin.register(
         onResource(
           'service-accounts',
@@ -212,7 +217,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     pats: services.patAuthenticator,
     asks,
     metrics,
-    open: () => !closing && !logEveryRequest,
+    // Behind TRUST_PROXY the client's address needs Fastify's proxy rules: the route then.
+    open: () => !closing && !logEveryRequest && config.trustProxy === false,
   });
   await app.register(introspectionRoutes(services.patAuthenticator, services.introspection));
 

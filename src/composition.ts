@@ -8,7 +8,11 @@ import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
+import { IdleTokens } from './features/pats/idle-tokens.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
+import { PatInventoryStore } from './features/pats/pat-inventory-store.js';
+import { PatUsageStore } from './features/pats/pat-usage-store.js';
+import { TokenInventory, USAGE_DAYS } from './features/pats/token-inventory.js';
 import { PatListCache } from './features/pats/pat-list-cache.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
 import { PatService } from './features/pats/pat-service.js';
@@ -41,6 +45,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const patStore = new PatStore(db);
   const sessionStore = new SessionStore(db);
   const eventStore = new EventStore(db);
+  const patUsageStore = new PatUsageStore(db);
 
   const audit = new AuditLog(eventStore);
   const revocations = new RevocationBus();
@@ -60,12 +65,12 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
 
   // Other instances' lists show a flushed seenAt within their TTL: seenAt is approximate by
   // design (batched every few seconds), so that is not worth a notification.
-  const seenAt = new SeenAtTracker(
-    patStore,
-    config.seenAtFlushIntervalMs,
-    (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
-    () => patLists.clear(),
-  );
+  const seenAt = new SeenAtTracker(patStore, {
+    intervalMs: config.seenAtFlushIntervalMs,
+    onError: (error) => log.warn({ err: error }, 'could not write token seenAt; will retry'),
+    onFlushed: () => patLists.clear(),
+    usage: config.patUsageTracking ? patUsageStore : undefined,
+  });
   // One failed-attempt budget per address for tokens and session cookies alike: both are
   // credentials whose misses cost a database read.
   const authFailures = new FixedWindowLimiter(config.authFailureLimitPerMinute, MINUTE_MS);
@@ -105,12 +110,31 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
       limit: config.patLimit,
       killSwitch: config.patKillSwitch,
       expiryWarningDays: config.expiryWarningDays,
+      maxLifetimeDays: config.patMaxLifetimeDays,
     },
     revocations,
     unacknowledged: unacknowledgedPats,
     credentials,
     lists: patLists,
   });
+  const tokenInventory = new TokenInventory({
+    db,
+    store: patStore,
+    inventory: new PatInventoryStore(db),
+    usage: patUsageStore,
+    audit,
+    revocations,
+  });
+  const idleTokens =
+    config.patIdleRevokeDays === undefined
+      ? undefined
+      : new IdleTokens({
+          db,
+          store: patStore,
+          audit,
+          revocations,
+          idleDays: config.patIdleRevokeDays,
+        });
   const leakedTokens = new LeakedTokens({ db, store: patStore, audit, revocations });
   const leakReports = new FixedWindowLimiter(config.leakReportRateLimitPerMinute, MINUTE_MS);
   const sessions = new SessionService(
@@ -142,6 +166,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     sessions,
     events: eventStore,
     eventsRetentionDays: config.eventsRetentionDays,
+    usage: { store: patUsageStore, keepDays: USAGE_DAYS },
+    idleTokens,
     intervalMs: HOUSEKEEPING_INTERVAL_MS,
     onError: (error) => log.warn({ err: error }, 'housekeeping failed; will retry'),
   });
@@ -159,6 +185,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     patAuthenticator,
     introspection,
     patService,
+    tokenInventory,
+    idleTokens,
     leakedTokens,
     leakReports,
     sessions,

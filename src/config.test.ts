@@ -97,3 +97,32 @@ test('metrics: on by default, METRICS_ENABLED validated like the other switches,
       !/short/.test(error.message),
   );
 });
+
+test('token policies: unset by default, whole days when set, named when wrong', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.patMaxLifetimeDays, undefined);
+  assert.equal(defaults.patIdleRevokeDays, undefined);
+  assert.equal(defaults.patUsageTracking, true);
+  const set = loadConfig({
+    PAT_MAX_LIFETIME_DAYS: '90',
+    PAT_IDLE_REVOKE_DAYS: '30',
+    PAT_USAGE_TRACKING: 'false',
+  });
+  assert.equal(set.patMaxLifetimeDays, 90);
+  assert.equal(set.patIdleRevokeDays, 30);
+  assert.equal(set.patUsageTracking, false);
+  for (const [name, value] of [
+    ['PAT_MAX_LIFETIME_DAYS', '0'],
+    ['PAT_MAX_LIFETIME_DAYS', '1.5'],
+    ['PAT_MAX_LIFETIME_DAYS', 'forever'],
+    ['PAT_IDLE_REVOKE_DAYS', '-1'],
+    ['PAT_IDLE_REVOKE_DAYS', '99999'],
+    ['PAT_USAGE_TRACKING', 'sometimes'],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      `${name}=${value}`,
+    );
+  }
+});

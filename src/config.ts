@@ -16,6 +16,12 @@ export interface Config {
   /** Lead times in days before expiry at which a token is flagged `expires-soon`. */
   readonly expiryWarningDays: readonly number[];
   readonly seenAtFlushIntervalMs: number;
+  /** Longest lifetime a token may be created or rotated with; undefined: no limit. */
+  readonly patMaxLifetimeDays: number | undefined;
+  /** Tokens unused for this many days are revoked by a background job; undefined: never. */
+  readonly patIdleRevokeDays: number | undefined;
+  /** Keep usage (requests per day, last address and user agent); off only to measure its cost. */
+  readonly patUsageTracking: boolean;
   readonly sessionTtlHours: number;
   readonly sessionMaxPerUser: number;
   /** Login attempts per client IP per minute. */
@@ -75,6 +81,11 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
   }
   return Number(raw);
+}
+
+/** Unset (or empty) means undefined: the policy is off. */
+function optionalInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  return present(env, name) === undefined ? undefined : integer(env, name, 0, min, max);
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -166,6 +177,9 @@ export function loadConfig(env: Env): Config {
     patKillSwitch: boolean(env, 'UNLEASH_PAT_KILL_SWITCH', false),
     expiryWarningDays: dayList(env, 'PAT_EXPIRY_WARNING_DAYS', [14, 3]),
     seenAtFlushIntervalMs: integer(env, 'SEEN_AT_FLUSH_INTERVAL_MS', 2000, 100, 600_000),
+    patMaxLifetimeDays: optionalInteger(env, 'PAT_MAX_LIFETIME_DAYS', 1, 36_500),
+    patIdleRevokeDays: optionalInteger(env, 'PAT_IDLE_REVOKE_DAYS', 1, 36_500),
+    patUsageTracking: boolean(env, 'PAT_USAGE_TRACKING', true),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 48, 1, 24 * 365),
     sessionMaxPerUser: integer(env, 'SESSION_MAX_PER_USER', 10, 1, 1000),
     loginRateLimitPerMinute: integer(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1, 1_000_000),

@@ -248,4 +248,42 @@ describe('two instances on one PostgreSQL', () => {
       assert.equal(await firstRefusal('/api/authz/forward-auth', 'GET'), 401);
     },
   );
+
+  test(
+    'rotated on A: with overlap 0 B refuses the old token at once; with an overlap, when it ends',
+    { skip },
+    async () => {
+      const owner = await a.quickSignedIn();
+      const rotate = (id: number, overlapSeconds: number) =>
+        a.request({
+          method: 'POST',
+          url: `/api/admin/user/tokens/${id}/rotate`,
+          auth: { cookie: owner.cookie },
+          body: { overlapSeconds },
+        });
+      const now = json<{ id: number; secret: string }>(await a.createPat({ cookie: owner.cookie }));
+      const later = json<{ id: number; secret: string }>(
+        await a.createPat({ cookie: owner.cookie }),
+      );
+      // B caches both (its TTL is a minute: only a notification makes it re-read them).
+      for (const { secret } of [now, later])
+        assert.equal((await get(b as FastifyInstance, secret)).statusCode, 200);
+
+      const atOnce = await rotate(now.id, 0);
+      assert.equal(atOnce.statusCode, 201, atOnce.body);
+      assert.equal(await statusOnceRevoked(b as FastifyInstance, now.secret), 401);
+      const successor = json<{ secret: string }>(atOnce).secret;
+      assert.equal((await get(b as FastifyInstance, successor)).statusCode, 200);
+
+      assert.equal((await rotate(later.id, 1)).statusCode, 201);
+      assert.equal(
+        (await get(b as FastifyInstance, later.secret)).statusCode,
+        200,
+        'in the overlap',
+      );
+      await sleep(1100);
+      // B re-read the credential with its new expiry, so the overlap's end holds there too.
+      assert.equal((await get(b as FastifyInstance, later.secret)).statusCode, 401);
+    },
+  );
 });

@@ -137,7 +137,11 @@ export function createAuthenticate(sessions: SessionService, pats: PatAuthentica
       }
     }
     if (!hasToken) throw new AuthenticationRequired();
-    const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
+    const identity = await pats.authenticate(
+      tokenFromAuthorization(header),
+      request.ip,
+      request.headers['user-agent'],
+    );
     if (!identity) throw new UnauthorizedError();
     const needed = scopeNeeded(request);
     if (needed !== undefined && !holdsScope(identity.scopes, needed)) {

@@ -128,6 +128,12 @@ export class NameExistsError extends ApiError {
   readonly statusCode = 409;
 }
 
+/** The resource is in a state that forbids the change (a token that was already rotated). */
+export class ConflictError extends ApiError {
+  override readonly name = 'ConflictError';
+  readonly statusCode = 409;
+}
+
 export class ContentTooLargeError extends ApiError {
   override readonly name = 'ContentTooLargeError';
   readonly statusCode = 413;

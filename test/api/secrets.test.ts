@@ -243,6 +243,55 @@ test('no secret or password in any table, event, log line or other response afte
       ).statusCode,
       202,
     );
+    // Rotation (by the token itself, with an overlap), the Admins' inventory, usage and
+    // revocation with a reason: only the rotation's answer carries a secret, to its owner.
+    const toRotate = json<{ id: number; secret: string }>(await h.createPat({ cookie }));
+    secrets.push(toRotate.secret);
+    const rotated = await h.request({
+      method: 'POST',
+      url: `/api/admin/user/tokens/${toRotate.id}/rotate`,
+      auth: { token: toRotate.secret },
+      body: { overlapSeconds: 60 },
+    });
+    assert.equal(rotated.statusCode, 201, rotated.body);
+    const successor = json<{ id: number; secret: string }>(rotated);
+    secrets.push(successor.secret);
+    record(
+      await h.request({
+        method: 'POST',
+        url: `/api/admin/user/tokens/${toRotate.id}/rotate`,
+        auth: { token: successor.secret },
+        body: {},
+      }),
+    );
+    for (const url of [
+      '/api/admin/tokens?limit=500',
+      `/api/admin/user/tokens/${successor.id}/usage`,
+      `/api/admin/tokens/${toRotate.id}/usage`,
+      '/api/admin/user/tokens',
+    ]) {
+      assert.equal(
+        record(await h.request({ method: 'GET', url, auth: { token: successor.secret } }))
+          .statusCode,
+        200,
+        url,
+      );
+    }
+    record(
+      await h.request({
+        method: 'POST',
+        url: '/api/admin/tokens/revoke',
+        auth: { cookie },
+        body: { ids: [toRotate.id, 2_147_483_000], reason: 'rotated out' },
+      }),
+    );
+    record(
+      await h.request({
+        method: 'DELETE',
+        url: `/api/admin/tokens/${successor.id}?reason=done`,
+        auth: { cookie },
+      }),
+    );
     const events = record(
       await h.request({ method: 'GET', url: '/api/admin/events?limit=1000', auth: { cookie } }),
     );
@@ -254,6 +303,7 @@ test('no secret or password in any table, event, log line or other response afte
       'pat-deleted',
       'pat-leaked',
       'service-account-created',
+      'pat-rotated',
     ]) {
       assert.ok(events.body.includes(`"${type}"`), `the served events include ${type}`);
     }

@@ -39,6 +39,8 @@ function bodyFor(method: string, path: string): unknown {
   if (path.endsWith('change-password'))
     return { password: 'Walk-the-routes 1!', confirmPassword: 'Walk-the-routes 1!' };
   if (path === '/api/public/tokens/revoke') return { tokens: [] };
+  if (path.endsWith('/rotate')) return { overlapSeconds: 60 };
+  if (path === '/api/admin/tokens/revoke') return { ids: [2147483647], reason: 'walk' };
   if (path === '/oauth/introspect') return `token=${encodeURIComponent(secret)}`;
   if (path === '/api/admin/user-admin')
     return { username: `walk-${Math.random()}`, rootRole: 'Viewer' };
@@ -98,6 +100,7 @@ test('the answers that carry a secret or user data say no-store explicitly', asy
     '/api/admin/user/tokens',
     '/api/admin/user-admin',
     '/api/admin/events',
+    '/api/admin/tokens',
     '/api/authz/auth-request',
     '/api/authz/forward-auth',
     '/api/authz/ext-authz/any/path',

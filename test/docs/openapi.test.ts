@@ -247,3 +247,41 @@ test("service accounts: Unleash's operations, paths and component names", () => 
     'createPatSchema',
   );
 });
+
+test("the token lifecycle's operations are documented: additions Unleash does not have", () => {
+  const expected = [
+    ['/api/admin/user/tokens/{id}/rotate', 'post', 'rotatePat', ['201', '400', '404', '409']],
+    ['/api/admin/user/tokens/{id}/usage', 'get', 'getPatUsage', ['200', '404']],
+    ['/api/admin/tokens', 'get', 'getAllTokens', ['200', '400', '403']],
+    ['/api/admin/tokens/{id}', 'delete', 'revokeToken', ['200', '403', '404']],
+    ['/api/admin/tokens/revoke', 'post', 'revokeTokens', ['200', '400', '403']],
+    ['/api/admin/tokens/{id}/usage', 'get', 'getTokenUsage', ['200', '403', '404']],
+  ] as const;
+  for (const [path, method, operationId, statuses] of expected) {
+    const operation = doc.paths[path]?.[method];
+    assert.ok(operation, `${method} ${path}`);
+    assert.equal(operation.operationId, operationId);
+    for (const status of statuses)
+      assert.ok(operation.responses[status], `${operationId} documents ${status}`);
+  }
+  const rotate = doc.paths['/api/admin/user/tokens/{id}/rotate']?.post;
+  assert.ok(rotate?.responses['201']?.headers?.location, 'rotation answers with a Location');
+  const inventory = doc.paths['/api/admin/tokens']?.get;
+  assert.deepEqual(
+    (inventory?.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name)
+      .sort(),
+    [
+      'accountType',
+      'expired',
+      'expiresBefore',
+      'limit',
+      'neverUsed',
+      'next',
+      'owner',
+      'q',
+      'seenBefore',
+    ],
+  );
+});

@@ -33,6 +33,12 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'GET /api/admin/service-account/{id}/token',
       'POST /api/admin/service-account/{id}/token',
       'DELETE /api/admin/service-account/{id}/token/{tokenId}',
+      'POST /api/admin/user/tokens/{id}/rotate',
+      'GET /api/admin/user/tokens/{id}/usage',
+      'GET /api/admin/tokens',
+      'DELETE /api/admin/tokens/{id}',
+      'POST /api/admin/tokens/revoke',
+      'GET /api/admin/tokens/{id}/usage',
     ]) {
       assert.ok(paths.has(expected), `fuzzes ${expected}`);
     }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure, api, setSessionEndedListener } from './api';
 import { ErrorMessage } from './components/error-message';
 import { Layout } from './components/layout';
+import { AdminTokensPage } from './pages/admin-tokens-page';
 import { EventsPage } from './pages/events-page';
 import { LoginPage } from './pages/login-page';
 import { NotAllowed } from './pages/not-allowed';
@@ -24,6 +25,7 @@ function Page({ route, me, patLimit }: { route: Route; me: MeResponse; patLimit?
   if (route === 'service-accounts')
     return isAdmin(me) ? <ServiceAccountsPage /> : <NotAllowed title="Service accounts" />;
   if (route === 'events') return isAdmin(me) ? <EventsPage /> : <NotAllowed title="Events" />;
+  if (route === 'tokens') return isAdmin(me) ? <AdminTokensPage /> : <NotAllowed title="Tokens" />;
   return <ProfilePage me={me} patLimit={patLimit} />;
 }
 

@@ -9,6 +9,8 @@ export interface Pat {
   userId: number;
   createdAt: string;
   seenAt: string | null;
+  /** Set on a rotated token during its overlap: the id of the token that replaced it. */
+  rotatedTo?: number;
   expiryWarning?: ExpiryWarning;
   /** What the token may do: `["*"]` full access, `["*:read"]` read-only, or narrower. */
   scopes: string[];
@@ -105,4 +107,34 @@ export function displayName(user: {
   id: number;
 }) {
   return user.name || user.username || user.email || `User ${user.id}`;
+}
+
+export interface TokenUsage {
+  days: { date: string; requests: number }[];
+  lastSeenAt: string | null;
+  lastIp: string | null;
+  lastUserAgent: string | null;
+}
+
+export interface TokenOwner {
+  id: number;
+  username: string | null;
+  name: string | null;
+  accountType: 'User' | 'Service';
+}
+
+/** One row of the Admins' inventory. */
+export interface InventoryToken {
+  id: number;
+  description: string;
+  expiresAt: string;
+  createdAt: string;
+  seenAt: string | null;
+  rotatedTo: number | null;
+  owner: TokenOwner;
+}
+
+export interface InventoryPage {
+  tokens: InventoryToken[];
+  next: string | null;
 }

@@ -45,7 +45,13 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
     const parsed = asks.parse(query === '' ? undefined : query);
     if ('problems' in parsed) return false;
     const started = metrics.enabled ? performance.now() : 0;
-    const identity = pats.authenticateCached(tokenFromAuthorization(authorization));
+    // The peer's address: the lane stays off behind TRUST_PROXY (see open()), so this is
+    // the address Fastify would give the route.
+    const identity = pats.authenticateCached(
+      tokenFromAuthorization(authorization),
+      req.socket.remoteAddress ?? '',
+      headers['user-agent'],
+    );
     if (identity === undefined) return false;
     const ask = parsed.ask;
     if (ask !== NOTHING_ASKED) {

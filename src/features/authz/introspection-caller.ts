@@ -33,7 +33,10 @@ export async function requireIntrospectionCaller(
   const header = request.headers.authorization;
   if (header === undefined || !/^\s*basic\s/i.test(header)) return requireToken(request, pats);
   const token = tokenFromBasic(header);
-  const identity = token === undefined ? undefined : await pats.authenticate(token, request.ip);
+  const identity =
+    token === undefined
+      ? undefined
+      : await pats.authenticate(token, request.ip, request.headers['user-agent']);
   if (identity === undefined) throw invalidToken();
   return identity;
 }

@@ -17,7 +17,11 @@ export async function requireToken(
 ): Promise<PatIdentity> {
   const header = request.headers.authorization;
   if (header === undefined || header.trim() === '') throw noToken();
-  const identity = await pats.authenticate(tokenFromAuthorization(header), request.ip);
+  const identity = await pats.authenticate(
+    tokenFromAuthorization(header),
+    request.ip,
+    request.headers['user-agent'],
+  );
   if (identity === undefined) throw invalidToken();
   return identity;
 }

@@ -24,9 +24,12 @@ export interface Actor {
   credential: ActorCredential;
 }
 
-/** An operator at the command line: no account, no address; events say `cli`. */
+/**
+ * An operator at the command line (events say `cli`), or a background job acting on a
+ * policy (`idle-token-job`): no account, no address.
+ */
 export interface SystemActor {
-  system: 'cli';
+  system: 'cli' | 'idle-token-job';
 }
 
 export const CLI_ACTOR: SystemActor = Object.freeze({ system: 'cli' });

@@ -1,8 +1,12 @@
 // Periodic clean-up: expired sessions (a user's are otherwise only trimmed at their next
-// login) and, when EVENTS_RETENTION_DAYS is set, audit events past it. Both are idempotent
-// deletes, so every instance may run them; they are cheap when there is nothing to remove.
+// login), token usage days older than 90 days and, when EVENTS_RETENTION_DAYS is set, audit
+// events past it. Those are idempotent deletes, so every instance may run them; they are
+// cheap when there is nothing to remove. With PAT_IDLE_REVOKE_DAYS set, idle tokens are
+// revoked too, by one instance at a time (see pats/idle-tokens.ts).
 
 import type { EventStore } from '../events/event-store.js';
+import type { IdleTokens } from '../pats/idle-tokens.js';
+import type { PatUsageStore } from '../pats/pat-usage-store.js';
 import type { SessionService } from '../sessions/session-service.js';
 
 const DAY_MS = 86_400_000;
@@ -12,6 +16,10 @@ export interface HousekeepingDeps {
   events: EventStore;
   /** 0 keeps events forever. */
   eventsRetentionDays: number;
+  /** Requests per day are kept this many days. */
+  usage?: { store: PatUsageStore; keepDays: number };
+  /** Set when PAT_IDLE_REVOKE_DAYS is. */
+  idleTokens?: IdleTokens | undefined;
   intervalMs: number;
   onError: (error: unknown) => void;
   clock?: () => Date;
@@ -45,14 +53,26 @@ export class Housekeeping {
     this.#timer = undefined;
   }
 
-  async runOnce(): Promise<{ sessions: number; events: number }> {
-    const { sessions, events, eventsRetentionDays } = this.#deps;
+  async runOnce(): Promise<{
+    sessions: number;
+    events: number;
+    usageDays: number;
+    idleTokens: number;
+  }> {
+    const { sessions, events, eventsRetentionDays, usage, idleTokens } = this.#deps;
     const now = (this.#deps.clock ?? (() => new Date()))();
     const expiredSessions = await sessions.purgeExpired();
     const oldEvents =
       eventsRetentionDays === 0
         ? 0
         : await events.deleteOlderThan(new Date(now.getTime() - eventsRetentionDays * DAY_MS));
-    return { sessions: expiredSessions, events: oldEvents };
+    const firstKept = new Date(
+      (Math.floor(now.getTime() / DAY_MS) - (usage?.keepDays ?? 0) + 1) * DAY_MS,
+    );
+    const usageDays = usage
+      ? await usage.store.deleteBefore(firstKept.toISOString().slice(0, 10))
+      : 0;
+    const idle = idleTokens ? await idleTokens.revokeIdle() : 0;
+    return { sessions: expiredSessions, events: oldEvents, usageDays, idleTokens: idle };
   }
 }

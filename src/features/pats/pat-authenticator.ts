@@ -9,6 +9,8 @@ import type { PatCredential, PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';
 import { selectorOf, verifierMatches } from './token.js';
 
+const MAX_USER_AGENT = 256;
+
 export interface PatIdentity {
   tokenId: number;
   user: User;
@@ -37,14 +39,21 @@ export class PatAuthenticator {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** clientKey: who to count failures against (the client IP). */
-  async authenticate(token: string, clientKey: string): Promise<PatIdentity | undefined> {
+  /**
+   * clientKey: who to count failures against (the client IP), also recorded as the token's
+   * last address; userAgent: recorded as its last user agent.
+   */
+  async authenticate(
+    token: string,
+    clientKey: string,
+    userAgent?: string,
+  ): Promise<PatIdentity | undefined> {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
     if (cached) {
       if (this.#isLive(token, cached)) {
         this.onOutcome('cache_hit');
-        return this.#accept(cached);
+        return this.#accept(cached, clientKey, userAgent);
       }
       this.failures.hit(clientKey);
       this.#refused(token, cached);
@@ -84,7 +93,7 @@ export class PatAuthenticator {
     // Cached only once its secret verified: the cache must never hold what garbage found.
     this.cache.set(selector, credential, generation);
     this.recent.remember(selector, credential.verifier);
-    return this.#accept(credential);
+    return this.#accept(credential, clientKey, userAgent);
   }
 
   /**
@@ -93,12 +102,16 @@ export class PatAuthenticator {
    * takes authenticate(), which reads the database and counts failures; nothing is counted
    * here but the hit itself.
    */
-  authenticateCached(token: string): PatIdentity | undefined {
+  authenticateCached(
+    token: string,
+    ip: string,
+    userAgent: string | undefined,
+  ): PatIdentity | undefined {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
     if (cached === undefined || !this.#isLive(token, cached)) return undefined;
     this.onOutcome('cache_hit');
-    return this.#accept(cached);
+    return this.#accept(cached, ip, userAgent);
   }
 
   #admit(clientKey: string): void {
@@ -123,8 +136,10 @@ export class PatAuthenticator {
     );
   }
 
-  #accept(credential: PatCredential): PatIdentity {
-    this.seenAt.record(credential.tokenId, this.clock());
+  #accept(credential: PatCredential, ip: string, userAgent: string | undefined): PatIdentity {
+    // A user agent is whatever the client sends: keep a bounded prefix.
+    const agent = userAgent === undefined ? null : userAgent.slice(0, MAX_USER_AGENT);
+    this.seenAt.record(credential.tokenId, this.clock(), ip, agent);
     return {
       tokenId: credential.tokenId,
       user: credential.user,

@@ -13,6 +13,7 @@ const pat = (id: number, userId: number): Pat => ({
   seenAt: null,
   scopes: ['*'],
   audiences: [],
+  rotatedTo: null,
 });
 
 test('hits until the TTL, then misses', () => {

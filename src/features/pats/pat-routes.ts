@@ -3,13 +3,14 @@ import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { NotFoundError } from '../../http/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
-import { patIdParamsSchema } from './pat-schemas.js';
-import type { CreatePatInput, PatService } from './pat-service.js';
+import { patIdParamsSchema, rotatePatSchema, tokenUsageSchema } from './pat-schemas.js';
+import type { CreatePatInput, PatService, RotatePatInput } from './pat-service.js';
+import type { TokenInventory } from './token-inventory.js';
 
 const TAGS = ['Personal access tokens'];
 const TOKENS_URL = '/user/tokens';
 
-export function patRoutes(service: PatService) {
+export function patRoutes(service: PatService, inventory: TokenInventory) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get(
       TOKENS_URL,
@@ -148,7 +149,81 @@ export function patRoutes(service: PatService) {
       },
     );
 
+    app.post<{ Params: { id: number }; Body: RotatePatInput }>(
+      `${TOKENS_URL}/:id/rotate`,
+      {
+        // The body is optional: none at all is the defaults.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          operationId: 'rotatePat',
+          tags: TAGS,
+          summary: 'Rotate one of your personal access tokens (PATs).',
+          description:
+            "Answers as creation does: a new token with the same description and a new secret, shown once. The old token keeps working for `overlapSeconds` (listed meanwhile with `rotatedTo` and its expiry at the overlap's end), then fails on every instance. A token is rotated once: again is 409. Not bound by the per-user limit.",
+          params: patIdParamsSchema,
+          body: rotatePatSchema,
+          response: {
+            201: {
+              description: 'The new token. The secret is in this answer only.',
+              headers: {
+                location: {
+                  type: 'string',
+                  format: 'uri',
+                  description: 'Where the new token can be found.',
+                },
+              },
+              $ref: 'patSchema#',
+            },
+            ...pickErrors(400, 401, 403, 404, 409, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const created = await service.rotate(
+          actorOf(request),
+          { id: principal.user.id, accountType: principal.user.accountType },
+          request.params.id,
+          {
+            expiresAt: request.body.expiresAt,
+            overlapSeconds: request.body.overlapSeconds,
+          },
+        );
+        reply.header('location', `/api/admin/user/tokens/${created.id}`);
+        reply.header('cache-control', 'no-store');
+        return reply.code(201).send(created);
+      },
+    );
+
+    app.get<{ Params: { id: number } }>(
+      `${TOKENS_URL}/:id/usage`,
+      {
+        schema: {
+          operationId: 'getPatUsage',
+          tags: TAGS,
+          summary: "One of your tokens' use: requests per day, last address and user agent.",
+          description:
+            'Counts are written in batches every few seconds, so the latest requests may not show yet. 404 for a token that is not yours.',
+          params: patIdParamsSchema,
+          response: {
+            200: { ...tokenUsageSchema, description: 'The usage.' },
+            ...pickErrors(400, 401, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        // Ownership first: another user's token is "not found", as in every token route.
+        await service.get(principalOf(request).user.id, request.params.id);
+        reply.header('cache-control', 'no-store');
+        return inventory.usage(request.params.id);
+      },
+    );
+
     allowRoute(app, TOKENS_URL, ['GET', 'HEAD', 'POST']);
+    allowRoute(app, `${TOKENS_URL}/:id/rotate`, ['POST']);
+    allowRoute(app, `${TOKENS_URL}/:id/usage`, ['GET', 'HEAD']);
     allowRoute(app, `${TOKENS_URL}/:id`, ['DELETE']);
     allowRoute(app, `${TOKENS_URL}/self`, ['GET', 'HEAD', 'DELETE']);
   };

@@ -119,3 +119,48 @@ export const patIdParamsSchema = {
     id: { type: 'integer', description: 'The id of one of your personal access tokens.' },
   },
 } as const;
+
+export const rotatePatSchema = {
+  type: 'object',
+  description:
+    'How to rotate a token. Both fields are optional; an empty or missing body rotates with the defaults.',
+  additionalProperties: false,
+  properties: {
+    expiresAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        "When the new token stops working. Default: the old token's lifetime (expiry minus creation), from now.",
+      example: dateTimeExample,
+    },
+    overlapSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 86_400,
+      description:
+        'How long the old token keeps working, 0 to 86,400 seconds. Default 0: it stops at once, on every instance.',
+      example: 3600,
+    },
+  },
+} as const;
+
+export const tokenUsageSchema = {
+  type: 'object',
+  description: "A token's use: requests per UTC day for the last 90 days, and its last use.",
+  properties: {
+    days: {
+      type: 'array',
+      description: 'The last 90 UTC days, oldest first, each present (0 when unused).',
+      items: {
+        type: 'object',
+        properties: {
+          date: { type: 'string', format: 'date', example: '2030-01-31' },
+          requests: { type: 'integer', minimum: 0, example: 12 },
+        },
+      },
+    },
+    lastSeenAt: { type: 'string', format: 'date-time', nullable: true },
+    lastIp: { type: 'string', nullable: true, example: '203.0.113.7' },
+    lastUserAgent: { type: 'string', nullable: true, example: 'curl/8.5.0' },
+  },
+} as const;

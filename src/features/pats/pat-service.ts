@@ -1,6 +1,7 @@
 import { type Db, isConnectionError } from '../../db/db.js';
 import {
   BadDataError,
+  ConflictError,
   NameExistsError,
   NotFoundError,
   OperationDeniedError,
@@ -12,6 +13,7 @@ import { beyondMaker, checkGrantRequest } from '../scopes/scopes.js';
 import type { CredentialCheck } from '../users/credential-check.js';
 import type { AccountType } from '../users/user.js';
 import { expiryWarning } from './expiry-warning.js';
+import { assertExpiryAllowed, parseExpiry } from './pat-expiry.js';
 import { type Pat, type PatJson, patEventData, toPatJson, withGrant } from './pat.js';
 import type { PatListCache } from './pat-list-cache.js';
 import type { PatStore } from './pat-store.js';
@@ -22,7 +24,17 @@ export interface PatRules {
   limit: number;
   killSwitch: boolean;
   expiryWarningDays: readonly number[];
+  /** PAT_MAX_LIFETIME_DAYS: undefined, no limit. */
+  maxLifetimeDays?: number | undefined;
 }
+
+export interface RotatePatInput {
+  expiresAt?: string | undefined;
+  /** How long the old token keeps working, 0 to 86,400 seconds; 0 ends it at once. */
+  overlapSeconds?: number | undefined;
+}
+
+export const MAX_OVERLAP_SECONDS = 86_400;
 
 export interface CreatePatInput {
   description: string;
@@ -162,19 +174,9 @@ export class PatService {
         ],
       );
     }
-    // The schema checked the format; a leap second (23:59:60) passes it yet is no JS date.
-    const expiresAt = new Date(input.expiresAt);
-    if (Number.isNaN(expiresAt.getTime())) {
-      throw new BadDataError('The expiry date is not a date this server can represent.', [
-        {
-          path: '/body/expiresAt',
-          message: `The \`/body/expiresAt\` value ${JSON.stringify(input.expiresAt)} is not a real point in time.`,
-        },
-      ]);
-    }
+    const expiresAt = parseExpiry(input.expiresAt);
     const now = this.clock();
-    if (expiresAt.getTime() <= now.getTime())
-      throw new BadDataError('The expiry date should be in future.');
+    assertExpiryAllowed(expiresAt, now, this.rules.maxLifetimeDays);
 
     const token = issueToken();
     let pat: Pat;
@@ -260,6 +262,107 @@ export class PatService {
   #eventData(actor: AuditActor, pat: Pat) {
     const data = patEventData(pat);
     return 'user' in actor && actor.user.id === pat.userId ? data : { ...data, userId: pat.userId };
+  }
+
+  /**
+   * Replaces the owner's token `id` with a new one: same description (and whatever else a
+   * token carries), a new secret, and by default the old token's lifetime from now. The old
+   * token keeps working for `overlapSeconds` (its expiry moves to the overlap's end, never
+   * later) and points to its successor; at 0 it ends at once. A token is rotated once: the
+   * second try is a 409, so a retried request cannot fork a family. Not bound by the
+   * per-user limit: rotation replaces, it does not add. owner: whose token (the caller
+   * here; a service account for an Admin's route).
+   */
+  async rotate(
+    actor: Actor,
+    owner: PatOwner,
+    id: number,
+    input: RotatePatInput,
+  ): Promise<PatJson & { secret: string }> {
+    this.#assertEnabled();
+    const ownerId = owner.id;
+    const overlapSeconds = input.overlapSeconds ?? 0;
+    if (
+      !Number.isInteger(overlapSeconds) ||
+      overlapSeconds < 0 ||
+      overlapSeconds > MAX_OVERLAP_SECONDS
+    ) {
+      throw new BadDataError(
+        `overlapSeconds must be a whole number from 0 to ${MAX_OVERLAP_SECONDS}.`,
+        [{ path: '/body/overlapSeconds', message: `Must be from 0 to ${MAX_OVERLAP_SECONDS}.` }],
+      );
+    }
+    const requested = input.expiresAt === undefined ? undefined : parseExpiry(input.expiresAt);
+    const now = this.clock();
+    if (requested) assertExpiryAllowed(requested, now, this.rules.maxLifetimeDays);
+    const notFound = () => new NotFoundError(`Could not find a token with id ${id}.`);
+
+    const token = issueToken();
+    let result: { pat: Pat; oldSelector: string };
+    try {
+      result = await this.db.transaction(async (tx) => {
+        if (!(await this.store.lockOwner(tx, ownerId, owner.accountType))) throw notFound();
+        const old = await this.store.lockForRotation(tx, ownerId, id);
+        if (!old) throw notFound();
+        // The successor holds the old token's scopes: a narrower token may not mint them.
+        const maker = actor.credential.via === 'pat' ? actor.credential : undefined;
+        const beyond = maker && beyondMaker(old, maker);
+        if (beyond !== undefined) {
+          throw new OperationDeniedError(
+            `The token this request was made with cannot grant ${beyond}: a token can only make tokens that hold no more than itself.`,
+          );
+        }
+        if (old.rotatedTo !== null) {
+          throw new ConflictError(
+            `Token ${id} was already rotated (to token ${old.rotatedTo}); a token is rotated once.`,
+          );
+        }
+        // An expired token is not renewed: rotating it would mint a live token past the
+        // per-user limit, which rotation otherwise may ignore (it replaces, it does not add).
+        if (old.expiresAt.getTime() <= now.getTime()) {
+          throw new ConflictError(
+            `Token ${id} has expired: it cannot be rotated. Create a new token instead.`,
+          );
+        }
+        // Before the old token's expiry moves: rotating a token with itself must pass.
+        await this.credentials.assertLive(tx, actor);
+        let expiresAt = requested;
+        if (!expiresAt) {
+          const lifetime = old.expiresAt.getTime() - old.createdAt.getTime();
+          expiresAt = new Date(now.getTime() + Math.max(lifetime, 1000));
+          assertExpiryAllowed(expiresAt, now, this.rules.maxLifetimeDays);
+        }
+        const oldEnds = new Date(now.getTime() + overlapSeconds * 1000);
+        const pat = await this.store.rotate(
+          tx,
+          old,
+          { selector: token.selector, verifier: token.verifier, expiresAt },
+          oldEnds,
+        );
+        await this.audit.record(
+          'pat-rotated',
+          actor,
+          { ...patEventData(pat), rotatedFrom: old.id, overlapSeconds, userId: ownerId },
+          tx,
+        );
+        // Every instance drops its cached credential of the old token (at once it ends, or
+        // it is re-read with its new expiry) and its cached list of the owner's tokens.
+        await this.revocations.announce(tx, { kind: 'pat', selector: old.selector });
+        await this.revocations.announce(tx, { kind: 'pats', userId: ownerId });
+        return { pat, oldSelector: old.selector };
+      });
+      this.revocations.apply({ kind: 'pat', selector: result.oldSelector });
+      this.revocations.apply({ kind: 'pats', userId: ownerId });
+    } catch (error) {
+      if (isConnectionError(error)) this.unacknowledged.add(token.selector, actor);
+      throw error;
+    }
+    return {
+      ...toPatJson(result.pat),
+      secret: token.secret,
+      scopes: result.pat.scopes,
+      audiences: result.pat.audiences,
+    };
   }
 
   /**

@@ -13,9 +13,11 @@ interface PatRow {
   seen_at: Date | null;
   scopes: string[];
   audiences: string[];
+  rotated_to: number | null;
 }
 
-const PAT_COLUMNS = 'id, description, expires_at, user_id, created_at, seen_at, scopes, audiences';
+const PAT_COLUMNS =
+  'id, description, expires_at, user_id, created_at, seen_at, scopes, audiences, rotated_to';
 
 function rowToPat(row: PatRow): Pat {
   return {
@@ -27,6 +29,7 @@ function rowToPat(row: PatRow): Pat {
     seenAt: row.seen_at,
     scopes: row.scopes,
     audiences: row.audiences,
+    rotatedTo: row.rotated_to,
   };
 }
 
@@ -38,6 +41,13 @@ export interface NewPat {
   expiresAt: Date;
   scopes: readonly string[];
   audiences: readonly string[];
+}
+
+/** A token's latest use in a batch: when, and from which address and user agent. */
+export interface SeenUse {
+  at: Date;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 /** What authentication needs to know about a token, found by its selector. */
@@ -115,7 +125,8 @@ export class PatStore {
 
   async countUnexpired(tx: Queryable, userId: number, now: Date): Promise<number> {
     const [row] = await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM personal_access_tokens WHERE user_id = $1 AND expires_at > $2',
+      `SELECT count(*)::int AS n FROM personal_access_tokens
+       WHERE user_id = $1 AND expires_at > $2 AND rotated_to IS NULL`,
       [userId, now],
     );
     return row?.n ?? 0;
@@ -123,7 +134,7 @@ export class PatStore {
 
   async descriptionTaken(tx: Queryable, userId: number, description: string): Promise<boolean> {
     const rows = await tx.query(
-      'SELECT 1 FROM personal_access_tokens WHERE user_id = $1 AND description = $2',
+      'SELECT 1 FROM personal_access_tokens WHERE user_id = $1 AND description = $2 AND rotated_to IS NULL',
       [userId, description],
     );
     return rows.length > 0;
@@ -202,7 +213,7 @@ export class PatStore {
   async listWithOwners(userId?: number): Promise<(Pat & { owner: string })[]> {
     const rows = await this.db.query<PatRow & { owner: string }>(
       `SELECT p.id, p.description, p.expires_at, p.user_id, p.created_at, p.seen_at,
-              p.scopes, p.audiences, coalesce(u.username, u.email) AS owner
+              p.scopes, p.audiences, p.rotated_to, coalesce(u.username, u.email) AS owner
        FROM personal_access_tokens p JOIN users u ON u.id = p.user_id
        WHERE u.deleted_at IS NULL AND ($1::integer IS NULL OR p.user_id = $1)
        ORDER BY p.id`,
@@ -258,15 +269,137 @@ export class PatStore {
     };
   }
 
-  /** One UPDATE for a whole batch; never moves seen_at backwards. */
-  async recordSeen(seen: ReadonlyMap<number, Date>): Promise<void> {
+  /**
+   * One UPDATE for a whole batch; never moves seen_at backwards, and takes the address and
+   * user agent of the batch's latest use unless a newer one was written meanwhile.
+   */
+  async recordSeen(seen: ReadonlyMap<number, SeenUse>): Promise<void> {
     if (seen.size === 0) return;
-    const batch = [...seen].map(([id, at]) => ({ id, at: at.toISOString() }));
+    const batch = [...seen].map(([id, use]) => ({
+      id,
+      at: use.at.toISOString(),
+      ip: use.ip,
+      ua: use.userAgent,
+    }));
     await this.db.query(
-      `UPDATE personal_access_tokens p SET seen_at = GREATEST(p.seen_at, b.at)
-       FROM jsonb_to_recordset($1::jsonb) AS b(id integer, at timestamptz)
+      `UPDATE personal_access_tokens p SET
+         last_ip = CASE WHEN p.seen_at IS NULL OR b.at >= p.seen_at THEN coalesce(b.ip, p.last_ip) ELSE p.last_ip END,
+         last_user_agent = CASE WHEN p.seen_at IS NULL OR b.at >= p.seen_at THEN coalesce(b.ua, p.last_user_agent) ELSE p.last_user_agent END,
+         seen_at = GREATEST(p.seen_at, b.at)
+       FROM jsonb_to_recordset($1::jsonb) AS b(id integer, at timestamptz, ip text, ua text)
        WHERE p.id = b.id`,
       [JSON.stringify(batch)],
     );
+  }
+
+  async lastUse(
+    id: number,
+  ): Promise<{ seenAt: Date | null; ip: string | null; userAgent: string | null } | undefined> {
+    const [row] = await this.db.query<{
+      seen_at: Date | null;
+      last_ip: string | null;
+      last_user_agent: string | null;
+    }>('SELECT seen_at, last_ip, last_user_agent FROM personal_access_tokens WHERE id = $1', [id]);
+    return row && { seenAt: row.seen_at, ip: row.last_ip, userAgent: row.last_user_agent };
+  }
+
+  /**
+   * The token to rotate, locked until the transaction ends: concurrent rotations of one token
+   * queue here, and the second sees the first's rotated_to.
+   */
+  async lockForRotation(
+    tx: Queryable,
+    userId: number,
+    id: number,
+  ): Promise<(Pat & { selector: string }) | undefined> {
+    const [row] = await tx.query<PatRow & { selector: string }>(
+      `SELECT ${PAT_COLUMNS}, selector FROM personal_access_tokens
+       WHERE id = $1 AND user_id = $2 FOR UPDATE`,
+      [id, userId],
+    );
+    return row && { ...rowToPat(row), selector: row.selector };
+  }
+
+  /**
+   * Rotates a locked token: it points to its successor and ends at oldExpiresAt (never later
+   * than it already did), and the successor is inserted as a copy of it with a new secret and
+   * expiry. The copied columns are listed here and only here.
+   */
+  async rotate(
+    tx: Queryable,
+    old: { id: number; expiresAt: Date },
+    next: { selector: string; verifier: string; expiresAt: Date },
+    oldExpiresAt: Date,
+  ): Promise<Pat> {
+    // The successor's id first: the old row must name it before the new row exists, or the
+    // new row would share a description with a not-yet-rotated one.
+    const [seq] = await tx.query<{ id: number }>(
+      `SELECT nextval(pg_get_serial_sequence('personal_access_tokens', 'id'))::int AS id`,
+    );
+    if (!seq) throw new Error('no id for the rotated token');
+    await tx.query(
+      `UPDATE personal_access_tokens SET rotated_to = $2, expires_at = LEAST(expires_at, $3)
+       WHERE id = $1`,
+      [old.id, seq.id, oldExpiresAt],
+    );
+    const [row] = await tx.query<PatRow>(
+      `INSERT INTO personal_access_tokens
+         (id, user_id, description, scopes, audiences, selector, verifier, expires_at)
+       OVERRIDING SYSTEM VALUE
+       SELECT $1, user_id, description, scopes, audiences, $2, $3, $4
+       FROM personal_access_tokens WHERE id = $5
+       RETURNING ${PAT_COLUMNS}`,
+      [seq.id, next.selector, next.verifier, next.expiresAt, old.id],
+    );
+    if (!row) throw new Error('the rotated token vanished under its lock');
+    return rowToPat(row);
+  }
+
+  /** Deletes these tokens, whoever owns them; returns what was deleted (unknown ids are not). */
+  async deleteByIds(
+    tx: Queryable,
+    ids: readonly number[],
+  ): Promise<{ pat: Pat; selector: string }[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx.query<PatRow & { selector: string }>(
+      `DELETE FROM personal_access_tokens
+       WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::integer)
+       RETURNING ${PAT_COLUMNS}, selector`,
+      [JSON.stringify(ids)],
+    );
+    return rows.map((row) => ({ pat: rowToPat(row), selector: row.selector }));
+  }
+
+  /**
+   * Deletes up to `max` live tokens last used (or, never used, created) before `cutoff`;
+   * returns what was deleted.
+   */
+  async deleteIdle(
+    tx: Queryable,
+    cutoff: Date,
+    now: Date,
+    max: number,
+  ): Promise<{ pat: Pat; selector: string }[]> {
+    const rows = await tx.query<PatRow & { selector: string }>(
+      `DELETE FROM personal_access_tokens WHERE id IN (
+         SELECT id FROM personal_access_tokens
+         WHERE expires_at > $2 AND coalesce(seen_at, created_at) < $1
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING ${PAT_COLUMNS}, selector`,
+      [cutoff, now, max],
+    );
+    return rows.map((row) => ({ pat: rowToPat(row), selector: row.selector }));
+  }
+
+  /**
+   * One advisory lock per job, held until the transaction ends; false when another instance
+   * holds it (that instance is doing the work).
+   */
+  async tryJobLock(tx: Queryable, key: number): Promise<boolean> {
+    const [row] = await tx.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1) AS locked',
+      [key],
+    );
+    return row?.locked === true;
   }
 }

@@ -9,6 +9,8 @@ export interface Pat {
   scopes: readonly string[];
   /** The services it is meant for; empty means any. */
   audiences: readonly string[];
+  /** The token that replaced this one by rotation; it then lives only to its overlap's end. */
+  rotatedTo: number | null;
 }
 
 /** The wire form, keys in the order Unleash sends them. */
@@ -19,6 +21,8 @@ export interface PatJson {
   userId: number;
   createdAt: string;
   seenAt: string | null;
+  /** Present only on a rotated token: the id of the token that replaced it. */
+  rotatedTo?: number;
   expiryWarning?: 'expired' | 'expires-soon';
   secret?: string;
   scopes?: readonly string[];
@@ -31,7 +35,7 @@ export function withGrant(json: PatJson, pat: Pat): PatJson {
 }
 
 export function toPatJson(pat: Pat): PatJson {
-  return {
+  const json: PatJson = {
     id: pat.id,
     description: pat.description,
     expiresAt: pat.expiresAt.toISOString(),
@@ -39,6 +43,8 @@ export function toPatJson(pat: Pat): PatJson {
     createdAt: pat.createdAt.toISOString(),
     seenAt: pat.seenAt?.toISOString() ?? null,
   };
+  if (pat.rotatedTo !== null) json.rotatedTo = pat.rotatedTo;
+  return json;
 }
 
 /** The audit record of a token: a whitelist, so no secret or verifier can reach the log. */

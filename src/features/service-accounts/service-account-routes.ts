@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf, requireAdmin } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
-import type { CreatePatInput, PatService } from '../pats/pat-service.js';
+import { rotatePatSchema } from '../pats/pat-schemas.js';
+import type { CreatePatInput, PatService, RotatePatInput } from '../pats/pat-service.js';
 import { ROLE_IDS, ROOT_ROLES, type RootRole } from '../users/user.js';
 import { toRole } from '../users/user-admin-routes.js';
 import { toServiceAccountJson } from './service-account.js';
@@ -226,9 +227,49 @@ export function serviceAccountRoutes(accounts: ServiceAccountService, pats: PatS
       },
     );
 
+    app.post<{ Params: { id: number; tokenId: number }; Body: RotatePatInput }>(
+      `${BASE}/:id/token/:tokenId/rotate`,
+      {
+        // The body is optional: none at all is the defaults.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+        schema: {
+          operationId: 'rotateServiceAccountToken',
+          tags: TAGS,
+          summary: "Rotate a service account's token (Admins only).",
+          description:
+            'As rotating your own token: a new token with the same description, scopes and audiences and a new secret, shown once; the old one keeps working for `overlapSeconds`. A token is rotated once: again is 409.',
+          params: tokenParams,
+          body: rotatePatSchema,
+          response: {
+            201: {
+              description: 'The new token; the secret is in this answer only.',
+              headers: {
+                location: { type: 'string', description: 'Where the new token can be found.' },
+              },
+              $ref: 'patSchema#',
+            },
+            ...pickErrors(400, 401, 403, 404, 409, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const owner = { id: request.params.id, accountType: 'Service' as const };
+        const { expiresAt, overlapSeconds } = request.body;
+        const created = await pats.rotate(actorOf(request), owner, request.params.tokenId, {
+          ...(expiresAt !== undefined && { expiresAt }),
+          ...(overlapSeconds !== undefined && { overlapSeconds }),
+        });
+        reply.header('location', `/api/admin/service-account/${owner.id}/token/${created.id}`);
+        return reply.code(201).send(created);
+      },
+    );
+
     allowRoute(app, BASE, ['GET', 'HEAD', 'POST']);
     allowRoute(app, `${BASE}/:id`, ['PUT', 'DELETE']);
     allowRoute(app, `${BASE}/:id/token`, ['GET', 'HEAD', 'POST']);
     allowRoute(app, `${BASE}/:id/token/:tokenId`, ['DELETE']);
+    allowRoute(app, `${BASE}/:id/token/:tokenId/rotate`, ['POST']);
   };
 }

@@ -401,6 +401,69 @@ const routes: RouteCase[] = [
       assert.equal(await tokenExists((await accountOf(cell)).tokenId), cell.role !== 'Admin');
     },
   },
+  // Rotation needs the rights of deletion: the owner only; someone else's token is not found.
+  {
+    name: 'POST /api/admin/user/tokens/{id}/rotate',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'POST',
+        url: `/api/admin/user/tokens/${subject.tokenId}/rotate`,
+        auth,
+        body: { overlapSeconds: 60 },
+      }),
+    async check({ own, subject }, response) {
+      expectStatus(response, own ? 201 : 404);
+      const [row] = await h.db.query<{ rotated_to: number | null }>(
+        'SELECT rotated_to FROM personal_access_tokens WHERE id = $1',
+        [subject.tokenId],
+      );
+      assert.equal(row?.rotated_to !== null, own, own ? 'rotated' : "another user's untouched");
+    },
+  },
+  {
+    name: 'GET /api/admin/user/tokens/{id}/usage',
+    run: ({ auth, subject }) =>
+      h.request({ method: 'GET', url: `/api/admin/user/tokens/${subject.tokenId}/usage`, auth }),
+    check: async ({ own }, response) => expectStatus(response, own ? 200 : 404, 'NotFoundError'),
+  },
+  {
+    name: 'GET /api/admin/tokens',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/tokens', auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'DELETE /api/admin/tokens/{id}',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'DELETE',
+        url: `/api/admin/tokens/${subject.tokenId}?reason=matrix`,
+        auth,
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal(await tokenExists(cell.subject.tokenId), cell.role !== 'Admin');
+    },
+  },
+  {
+    name: 'POST /api/admin/tokens/revoke',
+    run: ({ auth, subject }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/tokens/revoke',
+        auth,
+        body: { ids: [subject.tokenId], reason: 'matrix' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal(await tokenExists(cell.subject.tokenId), cell.role !== 'Admin');
+    },
+  },
+  {
+    name: 'GET /api/admin/tokens/{id}/usage',
+    run: ({ auth, subject }) =>
+      h.request({ method: 'GET', url: `/api/admin/tokens/${subject.tokenId}/usage`, auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
   // The gateway endpoints take tokens only: a session is 401 whatever the role.
   {
     name: 'GET /api/authz/forward-auth',

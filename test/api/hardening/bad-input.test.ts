@@ -123,7 +123,7 @@ test('housekeeping: expired sessions are purged; events only past EVENTS_RETENTI
          ('recent', 'test', '{}'::jsonb, now() - interval '29 days')`,
     );
     const removed = await hx.services.housekeeping.runOnce();
-    assert.deepEqual(removed, { sessions: 1, events: 1 });
+    assert.deepEqual(removed, { sessions: 1, events: 1, usageDays: 0, idleTokens: 0 });
     const types = await hx.db.query<{ type: string }>(
       "SELECT type FROM events WHERE type IN ('old', 'recent')",
     );

@@ -33,6 +33,7 @@ export function Layout({ me, route, onLogout, children }: LayoutProps) {
           {isAdmin(me) && (
             <NavLink to="service-accounts" current={route} label="Service accounts" />
           )}
+          {isAdmin(me) && <NavLink to="tokens" current={route} label="Tokens" />}
           {isAdmin(me) && <NavLink to="events" current={route} label="Events" />}
         </nav>
         <div class="account">

@@ -9,6 +9,7 @@ const PAGE_SIZE = 20;
 const EVENT_TITLES: Readonly<Record<string, string>> = {
   'pat-created': 'Token created',
   'pat-deleted': 'Token deleted',
+  'pat-rotated': 'Token rotated',
   'user-created': 'User created',
   'user-updated': 'User changed',
   'user-deleted': 'User deleted',

@@ -85,6 +85,7 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
           caption={`Tokens of ${account.username}`}
           empty={`${account.username} has no tokens yet.`}
           onDelete={(pat) => setOpen({ kind: 'delete', pat })}
+          usageUrl={(pat) => `/api/admin/tokens/${pat.id}/usage`}
         />
       )}
 

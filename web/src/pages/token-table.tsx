@@ -1,3 +1,4 @@
+import { UsageSparkline } from '../components/sparkline';
 import { formatDateTime, isPast } from '../format';
 import { FULL_ACCESS, READ_ONLY, scopeLabel } from '../scopes';
 import type { Pat } from '../types';
@@ -30,6 +31,8 @@ export function TokenAccess({ pat }: { pat: Pat }) {
 
 function ExpiryMarker({ pat }: { pat: Pat }) {
   const warning = pat.expiryWarning ?? (isPast(pat.expiresAt) ? 'expired' : undefined);
+  if (pat.rotatedTo !== undefined && warning !== 'expired')
+    return <span class="badge badge-warning">Rotated: ends with its overlap</span>;
   if (warning === 'expired') return <span class="badge badge-danger">⚠ Expired</span>;
   if (warning === 'expires-soon') return <span class="badge badge-warning">⚠ Expires soon</span>;
   return null;
@@ -40,11 +43,24 @@ interface TokenTableProps {
   onDelete: (pat: Pat) => void;
   caption?: string;
   empty?: string;
+  /** Offers Rotate on each token that can be rotated (left out: no such action). */
+  onRotate?: (pat: Pat) => void;
+  /** Where a token's usage is read: the owner's route by default. */
+  usageUrl?: (pat: Pat) => string;
+}
+
+const ownUsage = (pat: Pat) => `/api/admin/user/tokens/${pat.id}/usage`;
+
+/** A rotated token is rotated once; an expired one is better replaced by a new token. */
+function canRotate(pat: Pat): boolean {
+  return pat.rotatedTo === undefined && pat.expiryWarning !== 'expired' && !isPast(pat.expiresAt);
 }
 
 export function TokenTable({
   pats,
   onDelete,
+  onRotate,
+  usageUrl = ownUsage,
   caption = 'Your personal API tokens',
   empty = 'You have no tokens yet.',
 }: TokenTableProps) {
@@ -59,6 +75,7 @@ export function TokenTable({
           <th scope="col">Created</th>
           <th scope="col">Expires</th>
           <th scope="col">Last seen</th>
+          <th scope="col">Use, 90 days</th>
           <th scope="col">
             <span class="visually-hidden">Actions</span>
           </th>
@@ -87,7 +104,15 @@ export function TokenTable({
                 <time dateTime={pat.seenAt}>{formatDateTime(pat.seenAt)}</time>
               )}
             </td>
+            <td data-label="Use, 90 days">
+              <UsageSparkline url={usageUrl(pat)} label={`Use of ${pat.description}`} />
+            </td>
             <td class="row-actions">
+              {onRotate && canRotate(pat) && (
+                <button type="button" onClick={() => onRotate(pat)}>
+                  Rotate<span class="visually-hidden"> token {pat.description}</span>
+                </button>
+              )}{' '}
               <button type="button" class="danger" onClick={() => onDelete(pat)}>
                 Delete<span class="visually-hidden"> token {pat.description}</span>
               </button>

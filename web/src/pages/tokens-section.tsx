@@ -5,6 +5,7 @@ import { ErrorMessage } from '../components/error-message';
 import { isPast } from '../format';
 import type { CreatedPat, Pat } from '../types';
 import { CreateTokenDialog } from './create-token-dialog';
+import { RotateTokenDialog } from './rotate-token-dialog';
 import { SecretDialog } from './secret-dialog';
 import { TokenTable } from './token-table';
 
@@ -14,7 +15,8 @@ type Open =
   | { kind: 'none' }
   | { kind: 'create' }
   | { kind: 'secret'; created: CreatedPat }
-  | { kind: 'delete'; pat: Pat };
+  | { kind: 'delete'; pat: Pat }
+  | { kind: 'rotate'; pat: Pat };
 
 export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
   const [pats, setPats] = useState<Pat[]>();
@@ -39,8 +41,12 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
     void load();
   }, [load]);
 
-  // Expired tokens do not count against the limit (the server's rule).
-  const active = pats?.filter((pat) => pat.expiryWarning !== 'expired' && !isPast(pat.expiresAt));
+  // Expired tokens, and rotated ones living out their overlap, do not count against the
+  // limit (the server's rule).
+  const active = pats?.filter(
+    (pat) =>
+      pat.expiryWarning !== 'expired' && !isPast(pat.expiresAt) && pat.rotatedTo === undefined,
+  );
   const atLimit = patLimit !== undefined && active !== undefined && active.length >= patLimit;
   const limitReason = atLimit
     ? `You have ${active.length} active tokens, the most allowed (${patLimit}). Delete one to create another.`
@@ -90,7 +96,11 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
       )}
       {pats === undefined && loadError === undefined && <p>Loading tokens…</p>}
       {pats !== undefined && (
-        <TokenTable pats={pats} onDelete={(pat) => setOpen({ kind: 'delete', pat })} />
+        <TokenTable
+          pats={pats}
+          onDelete={(pat) => setOpen({ kind: 'delete', pat })}
+          onRotate={(pat) => setOpen({ kind: 'rotate', pat })}
+        />
       )}
 
       {open.kind === 'create' && (
@@ -108,6 +118,17 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
         />
       )}
       {open.kind === 'secret' && <SecretDialog created={open.created} onClose={close} />}
+      {open.kind === 'rotate' && (
+        <RotateTokenDialog
+          pat={open.pat}
+          onClose={close}
+          onRotated={(created) => {
+            setOpen({ kind: 'secret', created });
+            setStatus(`Token "${created.description}" rotated.`);
+            void load();
+          }}
+        />
+      )}
       {open.kind === 'delete' && (
         <ConfirmDialog
           title="Delete this token?"
