@@ -14,6 +14,7 @@ import { loginRoutes } from './features/sessions/login-routes.js';
 import { uiConfigRoutes } from './features/ui/ui-config-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
+import { webhookRoutes } from './features/webhooks/webhook-routes.js';
 import { createAuthenticate } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
@@ -138,6 +139,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening();
     services.housekeeping.stop();
+    await services.webhookSender.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();
   });
@@ -164,6 +166,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
       await admin.register(patRoutes(services.patService));
       await admin.register(eventRoutes(services.eventStore));
       await admin.register(uiConfigRoutes(config));
+      await admin.register(webhookRoutes(services.webhookService));
     },
     { prefix: '/api/admin' },
   );
@@ -174,5 +177,6 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
 
   services.seenAt.start();
   services.housekeeping.start();
+  await services.webhookSender.start();
   return { app, services };
 }

@@ -23,6 +23,10 @@ import { CredentialCheck } from './features/users/credential-check.js';
 import { PasswordHasher } from './features/users/password-hasher.js';
 import { UserService } from './features/users/user-service.js';
 import { UserStore } from './features/users/user-store.js';
+import { DeliveryStore, fanOutSql } from './features/webhooks/delivery-store.js';
+import { WebhookSender } from './features/webhooks/webhook-sender.js';
+import { WebhookService } from './features/webhooks/webhook-service.js';
+import { WebhookStore } from './features/webhooks/webhook-store.js';
 import { createMetrics, NO_METRICS } from './http/metrics.js';
 import { FixedWindowLimiter } from './http/rate-limiter.js';
 import { RecentlyVerified } from './http/recently-verified.js';
@@ -39,7 +43,10 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const userStore = new UserStore(db);
   const patStore = new PatStore(db);
   const sessionStore = new SessionStore(db);
-  const eventStore = new EventStore(db);
+  // Every event is fanned out to the webhooks' outbox in the statement that records it.
+  const eventStore = new EventStore(db, fanOutSql());
+  const webhookStore = new WebhookStore(db);
+  const deliveryStore = new DeliveryStore(db);
 
   const audit = new AuditLog(eventStore);
   const revocations = new RevocationBus();
@@ -129,6 +136,23 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     hasher,
     credentials,
   });
+  const webhookSender = new WebhookSender(db, deliveryStore, {
+    timeoutMs: config.webhookTimeoutMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryForMs: config.webhookRetryForSeconds * 1000,
+    pollIntervalMs: config.webhookPollIntervalMs,
+    allowPrivate: config.webhookAllowPrivate,
+    onError: (error) => log.warn({ err: error }, 'webhook sender failed; will retry'),
+  });
+  const webhookService = new WebhookService({
+    db,
+    webhooks: webhookStore,
+    deliveries: deliveryStore,
+    audit,
+    credentials,
+    allowPrivate: config.webhookAllowPrivate,
+    wake: () => webhookSender.wake(),
+  });
   const housekeeping = new Housekeeping({
     sessions,
     events: eventStore,
@@ -160,5 +184,9 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     userService,
     housekeeping,
     metrics,
+    webhookStore,
+    deliveryStore,
+    webhookService,
+    webhookSender,
   };
 }
