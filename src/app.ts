@@ -139,6 +139,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening();
     services.housekeeping.stop();
+    services.expiryNotices.stop();
     await services.webhookSender.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();
@@ -177,6 +178,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
 
   services.seenAt.start();
   services.housekeeping.start();
+  services.expiryNotices.start();
   await services.webhookSender.start();
   return { app, services };
 }

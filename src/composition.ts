@@ -8,6 +8,7 @@ import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
+import { ExpiryNotices } from './features/pats/expiry-notices.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
 import { PatListCache } from './features/pats/pat-list-cache.js';
 import { PatAuthenticator } from './features/pats/pat-authenticator.js';
@@ -38,6 +39,8 @@ const MINUTE_MS = 60_000;
 const VOUCH_MS = 15 * MINUTE_MS;
 const VOUCH_MAX_ENTRIES = 100_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * MINUTE_MS;
+// pat-expiring is announced within this of a lead time being reached.
+const EXPIRY_NOTICE_INTERVAL_MS = 10 * MINUTE_MS;
 
 export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const userStore = new UserStore(db);
@@ -153,6 +156,13 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     allowPrivate: config.webhookAllowPrivate,
     wake: () => webhookSender.wake(),
   });
+  const expiryNotices = new ExpiryNotices({
+    db,
+    audit,
+    leadDays: config.expiryWarningDays,
+    intervalMs: EXPIRY_NOTICE_INTERVAL_MS,
+    onError: (error) => log.warn({ err: error }, 'token expiry notices failed; will retry'),
+  });
   const housekeeping = new Housekeeping({
     sessions,
     events: eventStore,
@@ -188,5 +198,6 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     deliveryStore,
     webhookService,
     webhookSender,
+    expiryNotices,
   };
 }

@@ -48,3 +48,6 @@ CREATE TABLE pat_expiry_notices (
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (token_id, lead_days)
 );
+-- The expiry job reads tokens by expiry (IF NOT EXISTS: another change may add the same index).
+CREATE INDEX IF NOT EXISTS personal_access_tokens_expires_at_idx
+  ON personal_access_tokens (expires_at);
