@@ -146,7 +146,9 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     pollIntervalMs: config.webhookPollIntervalMs,
     allowPrivate: config.webhookAllowPrivate,
     onError: (error) => log.warn({ err: error }, 'webhook sender failed; will retry'),
+    onOutcome: (outcome) => metrics.webhookOutcome(outcome),
   });
+  metrics.setWebhookPendingSource(() => webhookSender.pending);
   const webhookService = new WebhookService({
     db,
     webhooks: webhookStore,

@@ -22,6 +22,8 @@ const BATCH = 10;
 const MAX_RETRY_DELAY_MS = 3_600_000;
 const RETENTION_MS = 30 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** How often the pending count (a metric) is refreshed, at most. */
+const COUNT_EVERY_MS = 10_000;
 
 export type SendOutcome = 'delivered' | 'retry' | 'failed';
 
@@ -71,6 +73,8 @@ export class WebhookSender {
   #again = false;
   #stopped = true;
   #lastPrune = 0;
+  #lastCount = 0;
+  #pending: number | undefined;
 
   constructor(db: Db, store: DeliveryStore, options: SenderOptions) {
     this.#db = db;
@@ -99,6 +103,11 @@ export class WebhookSender {
       .finally(() => {
         this.#running = undefined;
       });
+  }
+
+  /** Deliveries pending in the outbox (all instances'), as last counted; for the metrics. */
+  get pending(): number | undefined {
+    return this.#pending;
   }
 
   /** Resolves once nothing is being sent (tests and shutdown). */
@@ -130,6 +139,10 @@ export class WebhookSender {
       }
     } while (this.#again && !this.#stopped);
     await this.#prune();
+    if (Date.now() - this.#lastCount >= COUNT_EVERY_MS) {
+      this.#lastCount = Date.now();
+      this.#pending = await this.#store.pendingCount();
+    }
   }
 
   async #send(delivery: ClaimedDelivery): Promise<void> {

@@ -351,6 +351,11 @@ describe('deliveries', () => {
       [500, 500, 200],
     );
     assert.match(delivery.attemptLog[0]?.error ?? '', /HTTP 500/);
+
+    const metrics = await h.request({ method: 'GET', url: '/internal-backstage/prometheus' });
+    assert.match(metrics.body, /unlatch_webhook_deliveries_total\{outcome="retry"\} [2-9]/);
+    assert.match(metrics.body, /unlatch_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
+    assert.match(metrics.body, /unlatch_webhook_deliveries_pending \d+/);
   });
 
   test('events a webhook does not subscribe to are not sent; "send test" goes to that webhook only', async () => {
