@@ -7,6 +7,7 @@ import { LoginPage } from './pages/login-page';
 import { NotAllowed } from './pages/not-allowed';
 import { ProfilePage } from './pages/profile-page';
 import { UsersPage } from './pages/users-page';
+import { WebhooksPage } from './pages/webhooks-page';
 import { type Route, useRoute } from './router';
 import type { MeResponse, UiConfig } from './types';
 import { isAdmin } from './types';
@@ -21,6 +22,7 @@ function Page({ route, me, patLimit }: { route: Route; me: MeResponse; patLimit?
   if (route === 'users')
     return isAdmin(me) ? <UsersPage meId={me.user.id} /> : <NotAllowed title="Users" />;
   if (route === 'events') return isAdmin(me) ? <EventsPage /> : <NotAllowed title="Events" />;
+  if (route === 'webhooks') return isAdmin(me) ? <WebhooksPage /> : <NotAllowed title="Webhooks" />;
   return <ProfilePage me={me} patLimit={patLimit} />;
 }
 

@@ -3,11 +3,11 @@ import { useEffect, useState } from 'preact/hooks';
 // Hash routes (`/#/profile`): the server serves one index.html at `/` and needs no fallback
 // route for deep links.
 
-export type Route = 'profile' | 'users' | 'events';
+export type Route = 'profile' | 'users' | 'events' | 'webhooks';
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('?')[0];
-  return path === 'users' || path === 'events' ? path : 'profile';
+  return path === 'users' || path === 'events' || path === 'webhooks' ? path : 'profile';
 }
 
 export function useRoute(): Route {

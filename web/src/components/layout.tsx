@@ -31,6 +31,7 @@ export function Layout({ me, route, onLogout, children }: LayoutProps) {
           {/* Admin pages are not offered to others; the server refuses them anyway. */}
           {isAdmin(me) && <NavLink to="users" current={route} label="Users" />}
           {isAdmin(me) && <NavLink to="events" current={route} label="Events" />}
+          {isAdmin(me) && <NavLink to="webhooks" current={route} label="Webhooks" />}
         </nav>
         <div class="account">
           <span>
