@@ -7,6 +7,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
+const LOOKUP_TIMEOUT_MS = 5000;
+
 const blocked = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this" network
@@ -71,12 +73,21 @@ export async function privateTargetProblem(url: string): Promise<string | undefi
     return isPrivateAddress(host) ? `${host} is a private or loopback address.` : undefined;
   }
   let addresses: LookupAddress[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
-      dnsLookup(host, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
-    );
+    addresses = await Promise.race([
+      new Promise<LookupAddress[]>((resolve, reject) =>
+        dnsLookup(host, { all: true }, (error, found) => (error ? reject(error) : resolve(found))),
+      ),
+      // A resolver that does not answer must not hold the Admin's request for long.
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('lookup timed out')), LOOKUP_TIMEOUT_MS);
+      }),
+    ]);
   } catch {
     return `${host} could not be resolved, so it cannot be checked.`;
+  } finally {
+    clearTimeout(timer);
   }
   const bad = addresses.find((entry) => isPrivateAddress(entry.address));
   return bad ? `${host} resolves to a private or loopback address.` : undefined;

@@ -136,6 +136,8 @@ export function postDelivery(
       });
       res.on('end', done);
       res.on('error', done);
+      // The connection dropped mid-answer: the status came, so it still counts.
+      res.on('close', done);
     });
     req.end(request.body);
   });

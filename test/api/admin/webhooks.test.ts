@@ -502,6 +502,10 @@ describe('WEBHOOK_ALLOW_PRIVATE=false', () => {
       'http://192.168.1.1/',
       'http://[fd00::1]/',
       'http://0.0.0.0/',
+      // Other spellings of 127.0.0.1 that URL parsing turns into it.
+      'http://0x7f.1/x',
+      'http://2130706433/x',
+      'http://127.1/x',
     ]) {
       const response = await h.request({
         method: 'POST',
@@ -533,5 +537,37 @@ describe('WEBHOOK_ALLOW_PRIVATE=false', () => {
       assert.match(delivery?.lastError ?? '', /private/);
     }
     assert.equal(receiver.received.length, 0, 'nothing reached the private address');
+  });
+});
+
+describe('a new event goes out at once: the commit wakes the sender, not the poll', () => {
+  let h: Harness;
+  let admin: TestUser;
+  let receiver: Receiver;
+  before(async () => {
+    // A poll of ten minutes: only the notification at commit can explain a prompt delivery.
+    h = await startHarness({ WEBHOOK_POLL_INTERVAL_MS: '600000' });
+    admin = await h.quickSignedIn('Admin');
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await h.close();
+    await receiver.close();
+  });
+
+  test('delivered within a second of the change', async () => {
+    const made = await h.request({
+      method: 'POST',
+      url: BASE,
+      auth: { cookie: admin.cookie },
+      body: { url: receiver.url, events: ['pat-created'] },
+    });
+    assert.equal(made.statusCode, 201);
+    for (let i = 0; i < 3; i++) {
+      const started = Date.now();
+      await h.createPat({ cookie: admin.cookie });
+      await receiver.waitFor(() => receiver.received.length > i, 1000);
+      assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+    }
   });
 });
