@@ -146,6 +146,11 @@ export class WebhookSender {
   }
 
   async #send(delivery: ClaimedDelivery): Promise<void> {
+    if (this.#stopped) {
+      // Claimed while stopping: not tried, so given back at once.
+      await this.#store.release(delivery.id, delivery.lease).catch(this.#options.onError);
+      return;
+    }
     const controller = new AbortController();
     this.#inFlight.add(controller);
     let result: PostResult;

@@ -401,6 +401,43 @@ describe('deliveries', () => {
     }
   });
 
+  test('stopping (shutdown) cancels a post in flight and gives the delivery back, untried; it is sent after a restart', async () => {
+    const hanging = await startReceiver();
+    try {
+      hanging.answer = () => 'hang';
+      const made = json<WebhookJson>(
+        await h.request({
+          method: 'POST',
+          url: BASE,
+          auth: { cookie: admin.cookie },
+          body: { url: hanging.url, events: ['user-deleted'] },
+        }),
+      );
+      const user = await h.createUser('Viewer');
+      await h.request({
+        method: 'DELETE',
+        url: `/api/admin/user-admin/${user.id}`,
+        auth: { cookie: admin.cookie },
+      });
+      await hanging.waitFor(() => hanging.received.length === 1);
+      await h.services.webhookSender.stop();
+      const [row] = await h.db.query<{
+        status: string;
+        attempts: number;
+        locked_until: Date | null;
+      }>('SELECT status, attempts, locked_until FROM webhook_deliveries WHERE webhook_id = $1', [
+        made.id,
+      ]);
+      assert.deepEqual(row, { status: 'pending', attempts: 0, locked_until: null });
+      hanging.answer = () => 'ok';
+      await h.services.webhookSender.start();
+      await hanging.waitFor(() => hanging.accepted().size === 1);
+      assert.equal(hanging.received[0]?.deliveryId, hanging.received[1]?.deliveryId);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   test('a redirect is a failure and is not followed', async () => {
     const start = receiver.received.length;
     receiver.answer = (index) => (index === start ? 'redirect' : 'ok');
