@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
+import { loadMigrations } from '../../src/db/migrate.js';
 import { PgDb } from '../../src/db/pg-db.js';
 import { PgliteDb } from '../../src/db/pglite-db.js';
 import { createServices } from '../../src/composition.js';
@@ -154,7 +155,10 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
     );
     const first = await unlatch(target, ['migrate', '--json']);
     assert.equal(first.code, 0, first.stderr);
-    assert.deepEqual(JSON.parse(first.stdout), { applied: [1] });
+    // Every migration there is, once (not a fixed list: each feature branch adds its own).
+    const versions = (await loadMigrations()).map((migration) => migration.version);
+    assert.ok(versions.length >= 1);
+    assert.deepEqual(JSON.parse(first.stdout), { applied: versions });
     const again = await unlatch(target, ['migrate']);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /up to date/);
