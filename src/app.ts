@@ -20,6 +20,7 @@ import { loginRoutes } from './features/sessions/login-routes.js';
 import { uiConfigRoutes } from './features/ui/ui-config-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
+import { webhookRoutes } from './features/webhooks/webhook-routes.js';
 import { createAuthenticate, onResource } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
@@ -164,6 +165,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening();
     services.housekeeping.stop();
+    services.expiryNotices.stop();
+    await services.webhookSender.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();
   });
@@ -204,6 +207,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
         ),
       );
       await admin.register(onResource('events', eventRoutes(services.eventStore)));
+      await admin.register(onResource('webhooks', webhookRoutes(services.webhookService)));
       // What the web page needs to draw itself: any token may read it.
       await admin.register(onResource(null, uiConfigRoutes(config)));
     },
@@ -224,5 +228,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
 
   services.seenAt.start();
   services.housekeeping.start();
+  services.expiryNotices.start();
+  await services.webhookSender.start();
   return { app, services };
 }

@@ -9,6 +9,7 @@ import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { IdleTokens } from './features/pats/idle-tokens.js';
+import { ExpiryNotices } from './features/pats/expiry-notices.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
 import { PatInventoryStore } from './features/pats/pat-inventory-store.js';
 import { PatUsageStore } from './features/pats/pat-usage-store.js';
@@ -28,6 +29,10 @@ import { CredentialCheck } from './features/users/credential-check.js';
 import { PasswordHasher } from './features/users/password-hasher.js';
 import { UserService } from './features/users/user-service.js';
 import { UserStore } from './features/users/user-store.js';
+import { DeliveryStore, fanOutSql } from './features/webhooks/delivery-store.js';
+import { WebhookSender } from './features/webhooks/webhook-sender.js';
+import { WebhookService } from './features/webhooks/webhook-service.js';
+import { WebhookStore } from './features/webhooks/webhook-store.js';
 import { createMetrics, NO_METRICS } from './http/metrics.js';
 import { FixedWindowLimiter } from './http/rate-limiter.js';
 import { RecentlyVerified } from './http/recently-verified.js';
@@ -39,13 +44,18 @@ const MINUTE_MS = 60_000;
 const VOUCH_MS = 15 * MINUTE_MS;
 const VOUCH_MAX_ENTRIES = 100_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * MINUTE_MS;
+// pat-expiring is announced within this of a lead time being reached.
+const EXPIRY_NOTICE_INTERVAL_MS = 10 * MINUTE_MS;
 
 export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const userStore = new UserStore(db);
   const patStore = new PatStore(db);
   const sessionStore = new SessionStore(db);
-  const eventStore = new EventStore(db);
+  // Every event is fanned out to the webhooks' outbox in the statement that records it.
+  const eventStore = new EventStore(db, fanOutSql());
   const patUsageStore = new PatUsageStore(db);
+  const webhookStore = new WebhookStore(db);
+  const deliveryStore = new DeliveryStore(db);
 
   const audit = new AuditLog(eventStore);
   const revocations = new RevocationBus();
@@ -162,6 +172,32 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     revocations,
     credentials,
   });
+  const webhookSender = new WebhookSender(db, deliveryStore, {
+    timeoutMs: config.webhookTimeoutMs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    retryForMs: config.webhookRetryForSeconds * 1000,
+    pollIntervalMs: config.webhookPollIntervalMs,
+    allowPrivate: config.webhookAllowPrivate,
+    onError: (error) => log.warn({ err: error }, 'webhook sender failed; will retry'),
+    onOutcome: (outcome) => metrics.webhookOutcome(outcome),
+  });
+  metrics.setWebhookPendingSource(() => webhookSender.pending);
+  const webhookService = new WebhookService({
+    db,
+    webhooks: webhookStore,
+    deliveries: deliveryStore,
+    audit,
+    credentials,
+    allowPrivate: config.webhookAllowPrivate,
+    wake: () => webhookSender.wake(),
+  });
+  const expiryNotices = new ExpiryNotices({
+    db,
+    audit,
+    leadDays: config.expiryWarningDays,
+    intervalMs: EXPIRY_NOTICE_INTERVAL_MS,
+    onError: (error) => log.warn({ err: error }, 'token expiry notices failed; will retry'),
+  });
   const housekeeping = new Housekeeping({
     sessions,
     events: eventStore,
@@ -198,5 +234,10 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     serviceAccounts,
     housekeeping,
     metrics,
+    webhookStore,
+    deliveryStore,
+    webhookService,
+    webhookSender,
+    expiryNotices,
   };
 }

@@ -126,3 +126,27 @@ test('token policies: unset by default, whole days when set, named when wrong', 
     );
   }
 });
+
+test('webhooks: defaults, and each WEBHOOK_ variable refused by name when invalid', () => {
+  const config = loadConfig({});
+  assert.equal(config.webhookAllowPrivate, true);
+  assert.equal(config.webhookRetryBaseMs, 10_000);
+  assert.equal(config.webhookRetryForSeconds, 86_400);
+  assert.equal(config.webhookTimeoutMs, 5000);
+  assert.equal(config.webhookPollIntervalMs, 2000);
+  assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false' }).webhookAllowPrivate, false);
+  for (const [name, value] of [
+    ['WEBHOOK_ALLOW_PRIVATE', 'no'],
+    ['WEBHOOK_RETRY_BASE_MS', '0'],
+    ['WEBHOOK_RETRY_FOR_SECONDS', '-1'],
+    ['WEBHOOK_TIMEOUT_MS', '99'],
+    ['WEBHOOK_TIMEOUT_MS', '5s'],
+    ['WEBHOOK_POLL_INTERVAL_MS', '1'],
+  ] as const) {
+    assert.throws(
+      () => loadConfig({ [name]: value }),
+      (error: Error) => error instanceof ConfigError && error.message.startsWith(name),
+      `${name}=${value}`,
+    );
+  }
+});

@@ -50,6 +50,16 @@ export interface Config {
   readonly metricsEnabled: boolean;
   /** When set, the metrics need `Authorization: Bearer <this>`; unset, they are open. */
   readonly metricsToken: string | undefined;
+  /** Webhooks may target loopback, private and link-local addresses (self-hosting default). */
+  readonly webhookAllowPrivate: boolean;
+  /** The first retry of a failed delivery waits up to this long; each further one doubles it. */
+  readonly webhookRetryBaseMs: number;
+  /** A delivery is retried for this long after its event, then marked failed. */
+  readonly webhookRetryForSeconds: number;
+  /** A delivery attempt that has no answer within this is a failure. */
+  readonly webhookTimeoutMs: number;
+  /** How often each instance looks for due deliveries besides being woken by a commit. */
+  readonly webhookPollIntervalMs: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -209,5 +219,10 @@ export function loadConfig(env: Env): Config {
     headersTimeoutMs,
     metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     metricsToken: metricsToken(env),
+    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
+    webhookRetryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 1, 3_600_000),
+    webhookRetryForSeconds: integer(env, 'WEBHOOK_RETRY_FOR_SECONDS', 86_400, 1, 30 * 86_400),
+    webhookTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+    webhookPollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 2000, 10, 600_000),
   });
 }

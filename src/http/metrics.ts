@@ -23,6 +23,10 @@ export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
+/** What became of a webhook delivery attempt: a 2xx, a failure to retry, or the last failure. */
+export const WEBHOOK_OUTCOMES = ['delivered', 'retry', 'failed'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
 /** What the bounded password-hashing queue (issue 9) reports; wired at merge. */
 export interface HashingStats {
   inFlight: number;
@@ -55,6 +59,9 @@ export interface Metrics {
   setListenConnected(connected: boolean): void;
   /** Feeds the password-hashing gauges; until called they report no samples. */
   setHashingSource(source: () => HashingStats): void;
+  webhookOutcome(outcome: WebhookOutcome): void;
+  /** The outbox's pending deliveries as last counted by this instance (undefined: not yet). */
+  setWebhookPendingSource(source: () => number | undefined): void;
   /** The text exposition of this app's metrics and the process's default metrics. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -67,6 +74,8 @@ export const NO_METRICS: Metrics = Object.freeze({
   loginOutcome() {},
   setListenConnected() {},
   setHashingSource() {},
+  webhookOutcome() {},
+  setWebhookPendingSource() {},
   async scrape(): Promise<{ contentType: string; body: string }> {
     throw new Error('metrics are disabled');
   },
@@ -151,6 +160,29 @@ export function createMetrics(sources: MetricSources): Metrics {
       this.set({ state: 'queued' }, stats.queued);
     },
   });
+  const webhookCounts = zeroCounts(WEBHOOK_OUTCOMES);
+  new Counter({
+    name: 'unlatch_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by this instance, by outcome (delivered, retry, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const outcome of WEBHOOK_OUTCOMES) {
+        this.inc({ outcome }, webhookCounts[outcome]);
+        webhookCounts[outcome] = 0;
+      }
+    },
+  });
+  let webhookPending: (() => number | undefined) | undefined;
+  new Gauge({
+    name: 'unlatch_webhook_deliveries_pending',
+    help: 'Webhook deliveries in the outbox not yet delivered or failed (counted every few seconds).',
+    registers: [registry],
+    collect() {
+      const pending = webhookPending?.();
+      if (pending !== undefined) this.set(pending);
+    },
+  });
   // PGlite is one in-process connection, not a pool: it reports no pool gauges.
   if (sources.db.poolStats !== undefined) {
     const poolStats = sources.db.poolStats.bind(sources.db);
@@ -189,6 +221,12 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
     setHashingSource(source) {
       hashing = source;
+    },
+    webhookOutcome(outcome) {
+      webhookCounts[outcome]++;
+    },
+    setWebhookPendingSource(source) {
+      webhookPending = source;
     },
     async scrape() {
       const [own, process] = await Promise.all([

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { json, PASSWORD, startHarness } from '../helpers/harness.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 
 test('no secret or password in any table, event, log line or other response after a full lifecycle', async () => {
   const h = await startHarness({ LOG_LEVEL: 'trace' });
@@ -292,6 +293,43 @@ test('no secret or password in any table, event, log line or other response afte
         auth: { cookie },
       }),
     );
+    // A webhook: its signing secret is in its creation's answer only (not recorded), and is
+    // stored, as it must be to sign, in the webhooks table and nowhere else.
+    const receiver = await startReceiver();
+    const hook = json<{ id: number; secret: string }>(
+      await h.request({
+        method: 'POST',
+        url: '/api/admin/webhooks',
+        auth: { cookie },
+        body: { url: receiver.url, events: ['*'], description: 'leak check' },
+      }),
+    );
+    const webhookSecret = hook.secret;
+    record(await h.request({ method: 'GET', url: '/api/admin/webhooks', auth: { cookie } }));
+    record(
+      await h.request({
+        method: 'PATCH',
+        url: `/api/admin/webhooks/${hook.id}`,
+        auth: { cookie },
+        body: { description: 'leak check 2' },
+      }),
+    );
+    record(
+      await h.request({
+        method: 'POST',
+        url: `/api/admin/webhooks/${hook.id}/test`,
+        auth: { cookie },
+      }),
+    );
+    await receiver.waitFor(() => receiver.received.some((r) => r.event === 'webhook-test'));
+    await receiver.close();
+    record(
+      await h.request({
+        method: 'GET',
+        url: `/api/admin/webhooks/${hook.id}/deliveries`,
+        auth: { cookie },
+      }),
+    );
     const events = record(
       await h.request({ method: 'GET', url: '/api/admin/events?limit=1000', auth: { cookie } }),
     );
@@ -304,6 +342,9 @@ test('no secret or password in any table, event, log line or other response afte
       'pat-leaked',
       'service-account-created',
       'pat-rotated',
+      'webhook-created',
+      'webhook-updated',
+      'webhook-test',
     ]) {
       assert.ok(events.body.includes(`"${type}"`), `the served events include ${type}`);
     }
@@ -329,9 +370,16 @@ test('no secret or password in any table, event, log line or other response afte
     assert.ok(tables.length >= 4);
     let dump = '';
     for (const { table_name } of tables) {
-      const rows = await h.db.query(`SELECT row_to_json(t)::text AS row FROM ${table_name} t`);
+      // The one place the webhook secret may be: its own column (see below).
+      const row = table_name === 'webhooks' ? "row_to_json(t)::jsonb - 'secret'" : 'row_to_json(t)';
+      const rows = await h.db.query(`SELECT ${row}::text AS row FROM ${table_name} t`);
       dump += JSON.stringify(rows);
     }
+    const [stored] = await h.db.query<{ secret: string }>(
+      'SELECT secret FROM webhooks WHERE id = $1',
+      [hook.id],
+    );
+    assert.equal(stored?.secret, webhookSecret, 'the signing secret is stored, to sign with');
     const logs = h.logLines.join('\n');
     assert.ok(logs.length > 0, 'something was logged');
     const sessionIds = [cookie, theirCookie].map((c) => c.split('=')[1] as string);
@@ -341,6 +389,8 @@ test('no secret or password in any table, event, log line or other response afte
       PASSWORD,
       ...Object.values(passwords),
       ...sessionIds,
+      webhookSecret,
+      webhookSecret.slice(6),
     ];
     const served = answers.join('\n');
     assert.ok(answers.length >= 15 && served.includes('BadDataError'), 'refusals were recorded');

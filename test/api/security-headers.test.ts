@@ -44,6 +44,8 @@ function bodyFor(method: string, path: string): unknown {
   if (path === '/oauth/introspect') return `token=${encodeURIComponent(secret)}`;
   if (path === '/api/admin/user-admin')
     return { username: `walk-${Math.random()}`, rootRole: 'Viewer' };
+  if (path.startsWith('/api/admin/webhooks') && !path.endsWith('/test'))
+    return { url: 'http://127.0.0.1:9/walk', events: ['*'] };
   return { name: 'walked' };
 }
 
@@ -88,6 +90,16 @@ test('the answers that carry a secret or user data say no-store explicitly', asy
   const created = await h.createPat({ cookie: admin.cookie });
   assert.equal(created.statusCode, 201);
   assert.equal(created.headers['cache-control'], 'no-store');
+  // A webhook's creation carries its signing secret.
+  const hook = await h.request({
+    method: 'POST',
+    url: '/api/admin/webhooks',
+    auth: { cookie: admin.cookie },
+    body: { url: 'http://127.0.0.1:9/walk', events: ['*'] },
+  });
+  assert.equal(hook.statusCode, 201);
+  assert.equal(hook.headers['cache-control'], 'no-store');
+  assertSecurityHeaders(hook, 'webhook creation');
   const login = await h.request({
     method: 'POST',
     url: '/auth/simple/login',
@@ -101,6 +113,7 @@ test('the answers that carry a secret or user data say no-store explicitly', asy
     '/api/admin/user-admin',
     '/api/admin/events',
     '/api/admin/tokens',
+    '/api/admin/webhooks',
     '/api/authz/auth-request',
     '/api/authz/forward-auth',
     '/api/authz/ext-authz/any/path',

@@ -285,3 +285,28 @@ test("the token lifecycle's operations are documented: additions Unleash does no
     ],
   );
 });
+
+test('the webhook routes are documented: operations, the secret only in the creation answer, errors', () => {
+  const expected = [
+    ['/api/admin/webhooks', 'get', 'getWebhooks', '200'],
+    ['/api/admin/webhooks', 'post', 'createWebhook', '201'],
+    ['/api/admin/webhooks/{id}', 'get', 'getWebhook', '200'],
+    ['/api/admin/webhooks/{id}', 'put', 'updateWebhook', '200'],
+    ['/api/admin/webhooks/{id}', 'patch', 'patchWebhook', '200'],
+    ['/api/admin/webhooks/{id}', 'delete', 'deleteWebhook', '200'],
+    ['/api/admin/webhooks/{id}/deliveries', 'get', 'getWebhookDeliveries', '200'],
+    ['/api/admin/webhooks/{id}/test', 'post', 'testWebhook', '202'],
+  ] as const;
+  for (const [path, method, operationId, ok] of expected) {
+    const operation = doc.paths[path]?.[method];
+    assert.ok(operation, `${method} ${path}`);
+    assert.equal(operation.operationId, operationId);
+    for (const status of ['401', '403'])
+      assert.ok(operation.responses[status], `${operationId} ${status}`);
+    if (path.includes('{id}')) assert.ok(operation.responses['404'], `${operationId} 404`);
+    if (ok !== '200') assert.ok(operation.responses[ok], `${operationId} ${ok}`);
+    const answer = operation.responses[ok]?.content?.['application/json']?.schema;
+    const hasSecret = Object.keys(answer?.properties ?? {}).includes('secret');
+    assert.equal(hasSecret, operationId === 'createWebhook', `${operationId}: secret`);
+  }
+});

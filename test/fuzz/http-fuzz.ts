@@ -227,6 +227,8 @@ const FIELD_NAMES = [
   'email',
   'name',
   'rootRole',
+  'url',
+  'events',
   'id',
   'secret',
   'overlapSeconds',
@@ -263,6 +265,14 @@ const fieldValue = fc.oneof(
     [0],
     '\u0000',
     '\ud800',
+    // Webhooks: targets that go nowhere (port 9, discard), and event lists.
+    'http://127.0.0.1:9/hook',
+    'https://[::1]:9/hook',
+    'ftp://127.0.0.1/x',
+    ['*'],
+    ['pat-created', 'user-deleted'],
+    ['webhook-test'],
+    [],
   ),
 );
 

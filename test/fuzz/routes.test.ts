@@ -11,7 +11,8 @@ const RUNS = 300;
 test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every error in the contract's shape, no hang`, async (t) => {
   const target = await startFuzzTarget();
   try {
-    // Not vacuous: the documented routes are all there (PATs, users, user admin, events, login).
+    // Not vacuous: the documented routes are all there (PATs, users, user admin, events, login,
+    // webhooks).
     const paths = new Set(target.routes.map((r) => `${r.method} ${r.path}`));
     for (const expected of [
       'GET /api/admin/user/tokens',
@@ -39,6 +40,13 @@ test(`${RUNS} generated requests (seed ${SEED}) to every route: no 5xx, every er
       'DELETE /api/admin/tokens/{id}',
       'POST /api/admin/tokens/revoke',
       'GET /api/admin/tokens/{id}/usage',
+      'GET /api/admin/webhooks',
+      'POST /api/admin/webhooks',
+      'PUT /api/admin/webhooks/{id}',
+      'PATCH /api/admin/webhooks/{id}',
+      'DELETE /api/admin/webhooks/{id}',
+      'GET /api/admin/webhooks/{id}/deliveries',
+      'POST /api/admin/webhooks/{id}/test',
     ]) {
       assert.ok(paths.has(expected), `fuzzes ${expected}`);
     }

@@ -9,6 +9,7 @@ import { NotAllowed } from './pages/not-allowed';
 import { ProfilePage } from './pages/profile-page';
 import { ServiceAccountsPage } from './pages/service-accounts-page';
 import { UsersPage } from './pages/users-page';
+import { WebhooksPage } from './pages/webhooks-page';
 import { type Route, useRoute } from './router';
 import type { MeResponse, UiConfig } from './types';
 import { isAdmin } from './types';
@@ -26,6 +27,7 @@ function Page({ route, me, patLimit }: { route: Route; me: MeResponse; patLimit?
     return isAdmin(me) ? <ServiceAccountsPage /> : <NotAllowed title="Service accounts" />;
   if (route === 'events') return isAdmin(me) ? <EventsPage /> : <NotAllowed title="Events" />;
   if (route === 'tokens') return isAdmin(me) ? <AdminTokensPage /> : <NotAllowed title="Tokens" />;
+  if (route === 'webhooks') return isAdmin(me) ? <WebhooksPage /> : <NotAllowed title="Webhooks" />;
   return <ProfilePage me={me} patLimit={patLimit} />;
 }
 

@@ -3,9 +3,16 @@ import { useEffect, useState } from 'preact/hooks';
 // Hash routes (`/#/profile`): the server serves one index.html at `/` and needs no fallback
 // route for deep links.
 
-export type Route = 'profile' | 'users' | 'service-accounts' | 'tokens' | 'events';
+export type Route = 'profile' | 'users' | 'service-accounts' | 'tokens' | 'webhooks' | 'events';
 
-const ROUTES: readonly Route[] = ['profile', 'users', 'service-accounts', 'tokens', 'events'];
+const ROUTES: readonly Route[] = [
+  'profile',
+  'users',
+  'service-accounts',
+  'tokens',
+  'webhooks',
+  'events',
+];
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').split('?')[0];

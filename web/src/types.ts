@@ -138,3 +138,57 @@ export interface InventoryPage {
   tokens: InventoryToken[];
   next: string | null;
 }
+
+export interface Webhook {
+  id: number;
+  url: string;
+  events: string[];
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export interface WebhookAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  ms: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: number;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  attemptLog: WebhookAttempt[];
+}
+
+/** The event types a webhook may subscribe to (the server's list; "*" is all of them). */
+export const WEBHOOK_EVENT_TYPES = [
+  'pat-created',
+  'pat-deleted',
+  'pat-expiring',
+  'pat-expired',
+  'pat-rotated',
+  'pat-leaked',
+  'user-created',
+  'user-updated',
+  'user-deleted',
+  'user-password-changed',
+  'service-account-created',
+  'service-account-updated',
+  'service-account-deleted',
+  'webhook-created',
+  'webhook-updated',
+  'webhook-deleted',
+] as const;

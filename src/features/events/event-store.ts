@@ -45,15 +45,35 @@ function rowToEvent(row: EventRow): StoredEvent {
   };
 }
 
+const INSERT_EVENT = `INSERT INTO events (type, created_by, created_by_user_id, ip, data)
+  VALUES ($1, $2, $3, $4, $5::jsonb)`;
+
 export class EventStore {
-  constructor(private readonly db: Queryable) {}
+  /**
+   * fanOut: SQL that continues `WITH event AS (<the insert> RETURNING id, type, data,
+   * created_at)` in the same statement: the webhooks' outbox (features/webhooks). One
+   * statement, so the event and its deliveries commit together even outside a transaction,
+   * in one round trip.
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly fanOut?: string,
+  ) {}
 
   /** Pass the transaction of the change the event records, so both commit or neither. */
   async insert(event: NewEvent, db: Queryable = this.db): Promise<void> {
+    const params = [
+      event.type,
+      event.createdBy,
+      event.createdByUserId,
+      event.ip,
+      JSON.stringify(event.data),
+    ];
     await db.query(
-      `INSERT INTO events (type, created_by, created_by_user_id, ip, data)
-       VALUES ($1, $2, $3, $4, $5::jsonb)`,
-      [event.type, event.createdBy, event.createdByUserId, event.ip, JSON.stringify(event.data)],
+      this.fanOut === undefined
+        ? INSERT_EVENT
+        : `WITH event AS (${INSERT_EVENT} RETURNING id, type, data, created_at) ${this.fanOut}`,
+      params,
     );
   }
 

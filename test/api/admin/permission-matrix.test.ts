@@ -115,6 +115,34 @@ const ownPasswordByToken = (cell: Cell) => cell.via === 'PAT' && cell.subject ==
 const adminOnly = (cell: Cell, response: LightMyRequestResponse, okStatus: number) =>
   expectStatus(response, cell.role === 'Admin' ? okStatus : 403);
 
+// Webhooks are nobody's own: every cell gets a fresh one, and only Admins may touch it.
+const hookIds = new Map<Cell, number>();
+async function hookFor(cell: Cell): Promise<number> {
+  const webhook = await h.db.transaction((tx) =>
+    h.services.webhookStore.insert(
+      tx,
+      { url: 'http://127.0.0.1:9/matrix', events: ['user-deleted'], description: 'before' },
+      'whsec_matrix',
+    ),
+  );
+  hookIds.set(cell, webhook.id);
+  return webhook.id;
+}
+async function hookRow(cell: Cell) {
+  const [row] = await h.db.query<{ description: string }>(
+    'SELECT description FROM webhooks WHERE id = $1',
+    [hookIds.get(cell) ?? 0],
+  );
+  return row;
+}
+async function testDeliveries(cell: Cell): Promise<number> {
+  const [row] = await h.db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1 AND event_type = 'webhook-test'",
+    [hookIds.get(cell) ?? 0],
+  );
+  return row?.n ?? 0;
+}
+
 const routes: RouteCase[] = [
   {
     name: 'GET /api/admin/user',
@@ -463,6 +491,102 @@ const routes: RouteCase[] = [
     run: ({ auth, subject }) =>
       h.request({ method: 'GET', url: `/api/admin/tokens/${subject.tokenId}/usage`, auth }),
     check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'GET /api/admin/webhooks',
+    run: ({ auth }) => h.request({ method: 'GET', url: '/api/admin/webhooks', auth }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'POST /api/admin/webhooks',
+    run: ({ auth }) =>
+      h.request({
+        method: 'POST',
+        url: '/api/admin/webhooks',
+        auth,
+        body: { url: 'http://127.0.0.1:9/made', events: ['*'], description: `made ${++seq}` },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 201);
+      const made = await h.db.query('SELECT 1 FROM webhooks WHERE description = $1', [
+        `made ${seq}`,
+      ]);
+      assert.equal(made.length, cell.role === 'Admin' ? 1 : 0);
+    },
+  },
+  {
+    name: 'GET /api/admin/webhooks/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'GET',
+        url: `/api/admin/webhooks/${await hookFor(cell)}`,
+        auth: cell.auth,
+      }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'PUT /api/admin/webhooks/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'PUT',
+        url: `/api/admin/webhooks/${await hookFor(cell)}`,
+        auth: cell.auth,
+        body: { url: 'http://127.0.0.1:9/put', events: ['*'], description: 'after' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal((await hookRow(cell))?.description === 'after', cell.role === 'Admin');
+    },
+  },
+  {
+    name: 'PATCH /api/admin/webhooks/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'PATCH',
+        url: `/api/admin/webhooks/${await hookFor(cell)}`,
+        auth: cell.auth,
+        body: { description: 'after' },
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal((await hookRow(cell))?.description === 'after', cell.role === 'Admin');
+    },
+  },
+  {
+    name: 'DELETE /api/admin/webhooks/{id}',
+    run: async (cell) =>
+      h.request({
+        method: 'DELETE',
+        url: `/api/admin/webhooks/${await hookFor(cell)}`,
+        auth: cell.auth,
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 200);
+      assert.equal((await hookRow(cell)) === undefined, cell.role === 'Admin');
+    },
+  },
+  {
+    name: 'GET /api/admin/webhooks/{id}/deliveries',
+    run: async (cell) =>
+      h.request({
+        method: 'GET',
+        url: `/api/admin/webhooks/${await hookFor(cell)}/deliveries`,
+        auth: cell.auth,
+      }),
+    check: async (cell, response) => adminOnly(cell, response, 200),
+  },
+  {
+    name: 'POST /api/admin/webhooks/{id}/test',
+    run: async (cell) =>
+      h.request({
+        method: 'POST',
+        url: `/api/admin/webhooks/${await hookFor(cell)}/test`,
+        auth: cell.auth,
+      }),
+    async check(cell, response) {
+      adminOnly(cell, response, 202);
+      assert.equal(await testDeliveries(cell), cell.role === 'Admin' ? 1 : 0);
+    },
   },
   // The gateway endpoints take tokens only: a session is 401 whatever the role.
   {

@@ -35,6 +35,7 @@ export function Layout({ me, route, onLogout, children }: LayoutProps) {
           )}
           {isAdmin(me) && <NavLink to="tokens" current={route} label="Tokens" />}
           {isAdmin(me) && <NavLink to="events" current={route} label="Events" />}
+          {isAdmin(me) && <NavLink to="webhooks" current={route} label="Webhooks" />}
         </nav>
         <div class="account">
           <span>
