@@ -26,11 +26,13 @@ interface Cell {
   other: number;
   /** A service account with one token, for its routes. */
   account: { id: number; tokenId: number };
+  /** A webhook, for its routes. */
+  webhook: number;
 }
 
 interface RouteCase {
   name: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The resource its scope names; null: any token. */
   resource: string | null;
   /** The roles that may use it at all. */
@@ -59,6 +61,14 @@ after(() => h.close());
 
 const count = async (sql: string, params: SqlParam[]) => (await h.db.query(sql, params)).length;
 const tokenLive = (id: number) => count('SELECT 1 FROM personal_access_tokens WHERE id = $1', [id]);
+const rotated = async (id: number) =>
+  JSON.stringify(
+    await h.db.query('SELECT rotated_to FROM personal_access_tokens WHERE id = $1', [id]),
+  );
+const webhookState = async (id: number) =>
+  JSON.stringify(
+    await h.db.query('SELECT url, description, events FROM webhooks WHERE id = $1', [id]),
+  );
 const userState = async (id: number) =>
   JSON.stringify(
     await h.db.query('SELECT name, root_role, deleted_at, password_hash FROM users WHERE id = $1', [
@@ -276,6 +286,148 @@ const routes: RouteCase[] = [
     url: (cell) => `/api/admin/service-account/${cell.account.id}/token/${cell.account.tokenId}`,
     probe: (cell) => tokenLive(cell.account.tokenId),
   },
+  // Issue 13: rotation, usage, the Admins' inventory.
+  {
+    name: 'POST /api/admin/user/tokens/{id}/rotate',
+    method: 'POST',
+    resource: 'tokens',
+    roles: ALL,
+    ok: 201,
+    url: (cell) => `/api/admin/user/tokens/${cell.spare}/rotate`,
+    body: () => ({ overlapSeconds: 0 }),
+    probe: (cell) => rotated(cell.spare),
+  },
+  {
+    name: 'GET /api/admin/user/tokens/{id}/usage',
+    method: 'GET',
+    resource: 'tokens',
+    roles: ALL,
+    ok: 200,
+    url: (cell) => `/api/admin/user/tokens/${cell.spare}/usage`,
+  },
+  {
+    name: 'GET /api/admin/tokens',
+    method: 'GET',
+    resource: 'tokens',
+    roles: ADMIN,
+    ok: 200,
+    url: () => '/api/admin/tokens',
+  },
+  {
+    name: 'GET /api/admin/tokens/{id}/usage',
+    method: 'GET',
+    resource: 'tokens',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/tokens/${cell.account.tokenId}/usage`,
+  },
+  {
+    name: 'DELETE /api/admin/tokens/{id}',
+    method: 'DELETE',
+    resource: 'tokens',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/tokens/${cell.account.tokenId}?reason=matrix`,
+    probe: (cell) => tokenLive(cell.account.tokenId),
+  },
+  {
+    name: 'POST /api/admin/tokens/revoke',
+    method: 'POST',
+    resource: 'tokens',
+    roles: ADMIN,
+    ok: 200,
+    url: () => '/api/admin/tokens/revoke',
+    body: (cell) => ({ ids: [cell.account.tokenId], reason: 'matrix' }),
+    probe: (cell) => tokenLive(cell.account.tokenId),
+  },
+  {
+    name: 'POST /api/admin/service-account/{id}/token/{tokenId}/rotate',
+    method: 'POST',
+    resource: 'service-accounts',
+    roles: ADMIN,
+    ok: 201,
+    url: (cell) =>
+      `/api/admin/service-account/${cell.account.id}/token/${cell.account.tokenId}/rotate`,
+    probe: (cell) => rotated(cell.account.tokenId),
+  },
+  // Issue 14: webhooks.
+  {
+    name: 'GET /api/admin/webhooks',
+    method: 'GET',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: () => '/api/admin/webhooks',
+  },
+  {
+    name: 'POST /api/admin/webhooks',
+    method: 'POST',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 201,
+    url: () => '/api/admin/webhooks',
+    body: () => ({
+      url: 'http://127.0.0.1:9/made',
+      events: ['pat-expired'],
+      description: `scoped-hook-${++seq}`,
+    }),
+    probe: () => count("SELECT 1 FROM webhooks WHERE description LIKE 'scoped-hook-%'", []),
+  },
+  {
+    name: 'GET /api/admin/webhooks/{id}',
+    method: 'GET',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}`,
+  },
+  {
+    name: 'PUT /api/admin/webhooks/{id}',
+    method: 'PUT',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}`,
+    body: () => ({ url: 'http://127.0.0.1:9/put', events: ['pat-expired'], description: 'put' }),
+    probe: (cell) => webhookState(cell.webhook),
+  },
+  {
+    name: 'PATCH /api/admin/webhooks/{id}',
+    method: 'PATCH',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}`,
+    body: () => ({ description: `patched ${++seq}` }),
+    probe: (cell) => webhookState(cell.webhook),
+  },
+  {
+    name: 'DELETE /api/admin/webhooks/{id}',
+    method: 'DELETE',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}`,
+    probe: (cell) => webhookState(cell.webhook),
+  },
+  {
+    name: 'GET /api/admin/webhooks/{id}/deliveries',
+    method: 'GET',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 200,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}/deliveries`,
+  },
+  {
+    name: 'POST /api/admin/webhooks/{id}/test',
+    method: 'POST',
+    resource: 'webhooks',
+    roles: ADMIN,
+    ok: 202,
+    url: (cell) => `/api/admin/webhooks/${cell.webhook}/test`,
+    probe: (cell) =>
+      count('SELECT 1 FROM webhook_deliveries WHERE webhook_id = $1', [cell.webhook]),
+  },
 ];
 
 const cellScopes = new WeakMap<Cell, string[]>();
@@ -297,7 +449,8 @@ async function makeCell(role: RootRole, scopes: string[]): Promise<Cell> {
     return json<{ id: number; secret: string }>(response);
   };
   const token = await make({ scopes });
-  const spare = (await make({})).id;
+  // With the cell's scopes: a token can rotate only what it could make itself.
+  const spare = (await make({ scopes })).id;
   const other = (await h.createUser('Viewer')).id;
   const made = await h.request({
     method: 'POST',
@@ -310,8 +463,15 @@ async function makeCell(role: RootRole, scopes: string[]): Promise<Cell> {
     method: 'POST',
     url: `/api/admin/service-account/${accountId}/token`,
     auth: { cookie: admin.cookie },
-    body: { description: 'cell', expiresAt: inDays(1) },
+    body: { description: 'cell', expiresAt: inDays(1), scopes },
   });
+  const hook = await h.request({
+    method: 'POST',
+    url: '/api/admin/webhooks',
+    auth: { cookie: admin.cookie },
+    body: { url: 'http://127.0.0.1:9/cell', events: ['pat-expired'], description: 'cell' },
+  });
+  assert.equal(hook.statusCode, 201, hook.body);
   const cell = {
     role,
     user,
@@ -319,6 +479,7 @@ async function makeCell(role: RootRole, scopes: string[]): Promise<Cell> {
     spare,
     other,
     account: { id: accountId, tokenId: json<{ id: number }>(accountToken).id },
+    webhook: json<{ id: number }>(hook).id,
   };
   cellScopes.set(cell, scopes);
   return cell;
