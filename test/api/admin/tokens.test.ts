@@ -48,6 +48,40 @@ async function owned(count: number, body: (n: number) => Record<string, string> 
 }
 
 describe('GET /api/admin/tokens', () => {
+  test("a service account's tokens: owner accountType Service, and the filter finds them", async () => {
+    const made = await h.request({
+      method: 'POST',
+      url: '/api/admin/service-account',
+      auth: { cookie: admin.cookie },
+      body: { username: 'inventory-bot', name: 'Inventory bot', rootRole: 'Viewer' },
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const account = json<{ id: number }>(made);
+    const token = await h.request({
+      method: 'POST',
+      url: `/api/admin/service-account/${account.id}/token`,
+      auth: { cookie: admin.cookie },
+      body: { description: 'bot token', expiresAt: inDays(5) },
+    });
+    const tokenId = json<{ id: number }>(token).id;
+    const services = await page('?accountType=Service');
+    assert.deepEqual(
+      services.tokens.map((entry) => [entry.id, entry.owner]),
+      [
+        [
+          tokenId,
+          {
+            id: account.id,
+            username: 'inventory-bot',
+            name: 'Inventory bot',
+            accountType: 'Service',
+          },
+        ],
+      ],
+    );
+    assert.ok(!(await page('?accountType=User')).tokens.some((entry) => entry.id === tokenId));
+  });
+
   test('every token, newest first, with its owner; no secrets', async () => {
     const { owner, made } = await owned(3);
     await h.request({
@@ -112,7 +146,7 @@ describe('GET /api/admin/tokens', () => {
     assert.deepEqual(ids(await page(`?${o}&neverUsed=true`)), [a, pct, us]);
     assert.deepEqual(ids(await page(`?${o}&neverUsed=false`)), [x]);
     assert.deepEqual(ids(await page(`?${o}&accountType=User`)), [a, pct, x, us]);
-    assert.deepEqual(ids(await page(`?${o}&accountType=ServiceAccount`)), []);
+    assert.deepEqual(ids(await page(`?${o}&accountType=Service`)), []);
     // q: any case; % and _ are themselves, not wildcards.
     assert.deepEqual(ids(await page(`?q=${tag.toUpperCase()}%20ALPHA`)), [a]);
     assert.deepEqual(ids(await page(`?q=${encodeURIComponent(`${tag} 50%`)}`)), [pct]);

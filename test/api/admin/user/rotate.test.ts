@@ -68,6 +68,8 @@ describe('rotation', () => {
       'createdAt',
       'seenAt',
       'secret',
+      'scopes',
+      'audiences',
     ]);
     assert.ok(created.id > old.id);
     assert.equal(created.description, 'deploy');
@@ -341,5 +343,84 @@ describe('rotation under the limit and the maximum lifetime', () => {
     assertError(await rotateWith({}), 400, 'BadDataError', /at most 30 days/);
     const ok = await rotateWith({ expiresAt: inDays(20) });
     assert.equal(ok.statusCode, 201, ok.body);
+  });
+});
+
+describe('rotation, scopes and service accounts', () => {
+  test('the successor keeps the scopes and audiences; a narrower token cannot rotate a fuller one', async () => {
+    const owner = await h.quickSignedIn('Editor');
+    const scoped = json<PatBody & { scopes: string[] }>(
+      await h.createPat(
+        { cookie: owner.cookie },
+        { scopes: ['orders:write'], audiences: ['shop'] },
+      ),
+    );
+    const next = await rotate({ cookie: owner.cookie }, scoped.id);
+    assert.equal(next.statusCode, 201, next.body);
+    const body = json<{ scopes: string[]; audiences: string[] }>(next);
+    assert.deepEqual([body.scopes, body.audiences], [['orders:write'], ['shop']]);
+    // A token with tokens:write may rotate, but not mint a full token by rotating one.
+    const full = json<PatBody>(await h.createPat({ cookie: owner.cookie }));
+    const narrow = json<PatBody & { secret: string }>(
+      await h.createPat({ cookie: owner.cookie }, { scopes: ['tokens:write'] }),
+    );
+    assertError(
+      await rotate({ token: narrow.secret }, full.id),
+      403,
+      'OperationDeniedError',
+      /cannot grant the scope "\*"/,
+    );
+    const [row] = await h.db.query<{ rotated_to: number | null }>(
+      'SELECT rotated_to FROM personal_access_tokens WHERE id = $1',
+      [full.id],
+    );
+    assert.equal(row?.rotated_to, null, 'nothing rotated');
+  });
+
+  test("an Admin rotates a service account's token; another account's id is 404", async () => {
+    const admin = await h.quickSignedIn('Admin');
+    const post = (url: string, body: unknown) =>
+      h.request({ method: 'POST', url, auth: { cookie: admin.cookie }, body });
+    const account = json<{ id: number }>(
+      await post('/api/admin/service-account', { username: 'rotating-bot', rootRole: 'Viewer' }),
+    );
+    const other = json<{ id: number }>(
+      await post('/api/admin/service-account', { username: 'other-bot', rootRole: 'Viewer' }),
+    );
+    const token = json<{ id: number; secret: string }>(
+      await post(`/api/admin/service-account/${account.id}/token`, {
+        description: 'bot',
+        expiresAt: inDays(10),
+        scopes: ['*:read'],
+      }),
+    );
+    assertError(
+      await post(`/api/admin/service-account/${other.id}/token/${token.id}/rotate`, {}),
+      404,
+      'NotFoundError',
+    );
+    const rotated = await post(
+      `/api/admin/service-account/${account.id}/token/${token.id}/rotate`,
+      {
+        overlapSeconds: 0,
+      },
+    );
+    assert.equal(rotated.statusCode, 201, rotated.body);
+    const next = json<{ id: number; userId: number; scopes: string[]; secret: string }>(rotated);
+    assert.equal(next.userId, account.id);
+    assert.deepEqual(next.scopes, ['*:read']);
+    assert.equal(
+      rotated.headers.location,
+      `/api/admin/service-account/${account.id}/token/${next.id}`,
+    );
+    const me = (secret: string) =>
+      h.request({ method: 'GET', url: '/api/admin/user', auth: { token: secret } });
+    assert.equal((await me(token.secret)).statusCode, 401, 'overlap 0: the old one ends at once');
+    assert.equal((await me(next.secret)).statusCode, 200);
+    assertError(
+      await post(`/api/admin/service-account/${account.id}/token/${token.id}/rotate`, {}),
+      409,
+      'ConflictError',
+    );
   });
 });
