@@ -17,6 +17,7 @@ import { type AskMemo, NOTHING_ASKED, refusalFor } from './scope-check.js';
 
 const AUTH_REQUEST = '/api/authz/auth-request';
 const FORWARD_AUTH = '/api/authz/forward-auth';
+const ENDPOINTS = [AUTH_REQUEST, FORWARD_AUTH] as const;
 
 export interface FastLaneDeps {
   pats: PatAuthenticator;
@@ -75,7 +76,7 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
 
 /** The endpoint, when the URL is exactly one of the two (with or without a query string). */
 function endpointOf(url: string): string | undefined {
-  for (const path of [AUTH_REQUEST, FORWARD_AUTH]) {
+  for (const path of ENDPOINTS) {
     if (url.startsWith(path) && (url.length === path.length || url[path.length] === '?'))
       return path;
   }

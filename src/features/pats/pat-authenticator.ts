@@ -138,7 +138,12 @@ export class PatAuthenticator {
 
   #accept(credential: PatCredential, ip: string, userAgent: string | undefined): PatIdentity {
     // A user agent is whatever the client sends: keep a bounded prefix.
-    const agent = userAgent === undefined ? null : userAgent.slice(0, MAX_USER_AGENT);
+    const agent =
+      userAgent === undefined
+        ? null
+        : userAgent.length > MAX_USER_AGENT
+          ? userAgent.slice(0, MAX_USER_AGENT)
+          : userAgent;
     this.seenAt.record(credential.tokenId, this.clock(), ip, agent);
     return {
       tokenId: credential.tokenId,

@@ -44,10 +44,6 @@ export function serviceAccountRoutes(accounts: ServiceAccountService, pats: PatS
     app.addHook('preValidation', async (request) => {
       if (request.method !== 'OPTIONS') requireAdmin(request);
     });
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
-    });
-
     app.get(
       BASE,
       {
