@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.js';
@@ -15,6 +17,16 @@ import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.
  */
 function useBaselineWasmCompiler(): void {
   setFlagsFromString('--liftoff-only');
+}
+
+/** Whether a PostgreSQL data directory already exists there (it has a PG_VERSION file). */
+async function holdsDatabase(dataDir: string): Promise<boolean> {
+  try {
+    await access(join(dataDir, 'PG_VERSION'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -39,10 +51,20 @@ export class PgliteDb implements Db {
     useBaselineWasmCompiler();
     const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
     try {
-      const pg =
-        dataDir === undefined
-          ? await PGlite.create(options)
-          : await PGlite.create(dataDir, options);
+      let pg: PGlite;
+      if (dataDir === undefined) {
+        pg = await PGlite.create(options);
+      } else {
+        const existed = await holdsDatabase(dataDir);
+        pg = await PGlite.create(dataDir, options);
+        if (!existed) {
+          // Creating the database (initdb) leaves ~400 MiB of WebAssembly memory reachable
+          // from this PGlite until it closes (measured: RSS 567 MiB after creating, ~200 after
+          // reopening). Reopening once, on the first start only, gives that memory back.
+          await pg.close();
+          pg = await PGlite.create(dataDir, options);
+        }
+      }
       if (searchPath !== undefined) {
         await pg.exec(
           `CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`,
