@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import type { CreatedPat, Pat, ServiceAccount } from '../types';
+import { useResource } from '../use-resource';
 import { CreateTokenDialog } from './create-token-dialog';
 import { SecretDialog } from './secret-dialog';
 import { SERVICE_ACCOUNTS_URL } from './service-account-dialog';
@@ -20,33 +21,28 @@ interface ServiceAccountTokensProps {
   onChanged: () => void;
 }
 
-/** One service account's tokens: the same table and dialogs as the personal tokens. */
+/**
+ * One service account's tokens: the same table and dialogs as the personal tokens. The owner
+ * keys it by account, so another account starts from nothing (no rows, message or refusal of
+ * the last one).
+ */
 export function ServiceAccountTokens({ account, onChanged }: ServiceAccountTokensProps) {
   const tokensUrl = `${SERVICE_ACCOUNTS_URL}/${account.id}/token`;
-  const [pats, setPats] = useState<Pat[]>();
-  const [loadError, setLoadError] = useState<unknown>();
+  const resource = useResource(
+    () => api<{ pats: Pat[] }>('GET', tokensUrl).then((answer) => answer.pats),
+    [tokensUrl],
+  );
+  const { data: pats, reload: load } = resource;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [denied, setDenied] = useState<string>();
   const [status, setStatus] = useState('');
   const headingId = `account-${account.id}-tokens`;
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ pats: Pat[] }>('GET', tokensUrl);
-      setPats(answer.pats);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, [tokensUrl]);
-
   useEffect(() => {
-    setPats(undefined);
-    void load();
     // A newly chosen account's tokens: move focus there, so keyboard and screen-reader users
     // land on what they asked for.
     document.getElementById(headingId)?.focus();
-  }, [load, headingId]);
+  }, [headingId]);
 
   const close = () => setOpen({ kind: 'none' });
 
@@ -70,15 +66,7 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
       <p class="status" role="status">
         {status}
       </p>
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {pats === undefined && loadError === undefined && <p>Loading tokens…</p>}
+      <LoadStatus resource={resource} what="tokens" />
       {pats !== undefined && (
         <TokenTable
           pats={pats}

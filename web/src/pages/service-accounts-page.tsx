@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { RoleName, ServiceAccount, ServiceAccounts } from '../types';
 import { ROLES, roleName } from '../types';
+import { useResource } from '../use-resource';
 import { SERVICE_ACCOUNTS_URL, ServiceAccountDialog } from './service-account-dialog';
 import { ServiceAccountTokens } from './service-account-tokens';
 
@@ -20,26 +22,16 @@ function tokenCount(account: ServiceAccount): string {
 }
 
 export function ServiceAccountsPage() {
-  const [accounts, setAccounts] = useState<ServiceAccount[]>();
-  const [loadError, setLoadError] = useState<unknown>();
+  const resource = useResource(
+    () =>
+      api<ServiceAccounts>('GET', SERVICE_ACCOUNTS_URL).then((answer) => answer.serviceAccounts),
+    [],
+  );
+  const { data: accounts, reload: load } = resource;
   const [actionError, setActionError] = useState<unknown>();
   const [status, setStatus] = useState('');
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [selectedId, setSelectedId] = useState<number>();
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<ServiceAccounts>('GET', SERVICE_ACCOUNTS_URL);
-      setAccounts(answer.serviceAccounts);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const changeRole = async (account: ServiceAccount, rootRole: RoleName) => {
     setActionError(undefined);
@@ -73,15 +65,7 @@ export function ServiceAccountsPage() {
         {status}
       </p>
       <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {accounts === undefined && loadError === undefined && <p>Loading service accounts…</p>}
+      <LoadStatus resource={resource} what="service accounts" />
       {accounts !== undefined && accounts.length === 0 && (
         <p class="empty">No service accounts yet.</p>
       )}
@@ -158,7 +142,12 @@ export function ServiceAccountsPage() {
       )}
       {selected && (
         <div id={`account-${selected.id}-tokens-section`}>
-          <ServiceAccountTokens account={selected} onChanged={() => void load()} />
+          {/* Keyed: another account's tokens are another list, never the last one's rows. */}
+          <ServiceAccountTokens
+            key={selected.id}
+            account={selected}
+            onChanged={() => void load()}
+          />
         </div>
       )}
 

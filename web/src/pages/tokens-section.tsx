@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { type ApiFailure, api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { isPast } from '../format';
 import type { CreatedPat, Pat } from '../types';
+import { useResource } from '../use-resource';
 import { CreateTokenDialog } from './create-token-dialog';
 import { RotateTokenDialog } from './rotate-token-dialog';
 import { SecretDialog } from './secret-dialog';
@@ -19,27 +20,16 @@ type Open =
   | { kind: 'rotate'; pat: Pat };
 
 export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
-  const [pats, setPats] = useState<Pat[]>();
-  const [loadError, setLoadError] = useState<unknown>();
+  const resource = useResource(
+    () => api<{ pats: Pat[] }>('GET', TOKENS_URL).then((answer) => answer.pats),
+    [],
+  );
+  const { data: pats, reload: load } = resource;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   // The server's own refusal at the limit: kept until a token is deleted, so that the reason
   // stays visible even when this page does not know the limit.
   const [denied, setDenied] = useState<string>();
   const [status, setStatus] = useState('');
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ pats: Pat[] }>('GET', TOKENS_URL);
-      setPats(answer.pats);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // Expired tokens, and rotated ones living out their overlap, do not count against the
   // limit (the server's rule).
@@ -86,15 +76,7 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
       <p class="status" role="status">
         {status}
       </p>
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {pats === undefined && loadError === undefined && <p>Loading tokens…</p>}
+      <LoadStatus resource={resource} what="tokens" />
       {pats !== undefined && (
         <TokenTable
           pats={pats}

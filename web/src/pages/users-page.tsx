@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { AdminUser, RoleName } from '../types';
 import { displayName, ROLES, roleName } from '../types';
+import { useResource } from '../use-resource';
 import { CreateUserDialog } from './create-user-dialog';
 
 const USERS_URL = '/api/admin/user-admin';
@@ -12,25 +14,14 @@ const USERS_URL = '/api/admin/user-admin';
 type Open = { kind: 'none' } | { kind: 'create' } | { kind: 'delete'; user: AdminUser };
 
 export function UsersPage({ meId }: { meId: number }) {
-  const [users, setUsers] = useState<AdminUser[]>();
-  const [loadError, setLoadError] = useState<unknown>();
+  const resource = useResource(
+    () => api<{ users: AdminUser[] }>('GET', USERS_URL).then((answer) => answer.users),
+    [],
+  );
+  const { data: users, reload: load } = resource;
   const [actionError, setActionError] = useState<unknown>();
   const [status, setStatus] = useState('');
   const [open, setOpen] = useState<Open>({ kind: 'none' });
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ users: AdminUser[] }>('GET', USERS_URL);
-      setUsers(answer.users);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const changeRole = async (user: AdminUser, rootRole: RoleName) => {
     setActionError(undefined);
@@ -59,15 +50,7 @@ export function UsersPage({ meId }: { meId: number }) {
         {status}
       </p>
       <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {users === undefined && loadError === undefined && <p>Loading users…</p>}
+      <LoadStatus resource={resource} what="users" />
       {users !== undefined && (
         <table class="cards">
           <caption class="visually-hidden">Users</caption>

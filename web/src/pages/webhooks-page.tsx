@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { CreatedWebhook, Webhook } from '../types';
+import { useResource } from '../use-resource';
 import { CreateWebhookDialog } from './create-webhook-dialog';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookSecretDialog } from './webhook-secret-dialog';
@@ -21,28 +23,17 @@ function label(webhook: Webhook): string {
 }
 
 export function WebhooksPage() {
-  const [webhooks, setWebhooks] = useState<Webhook[]>();
-  const [loadError, setLoadError] = useState<unknown>();
+  const resource = useResource(
+    () => api<{ webhooks: Webhook[] }>('GET', WEBHOOKS_URL).then((answer) => answer.webhooks),
+    [],
+  );
+  const { data: webhooks, reload: load } = resource;
   const [actionError, setActionError] = useState<unknown>();
   const [status, setStatus] = useState('');
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [shown, setShown] = useState<number>();
   // Bumped after a test is sent, so the deliveries list reloads.
   const [version, setVersion] = useState(0);
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ webhooks: Webhook[] }>('GET', WEBHOOKS_URL);
-      setWebhooks(answer.webhooks);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const sendTest = async (webhook: Webhook) => {
     setActionError(undefined);
@@ -77,15 +68,7 @@ export function WebhooksPage() {
         {status}
       </p>
       <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {webhooks === undefined && loadError === undefined && <p>Loading webhooks…</p>}
+      <LoadStatus resource={resource} what="webhooks" />
       {webhooks?.length === 0 && <p class="empty">No webhooks yet.</p>}
       {webhooks !== undefined && webhooks.length > 0 && (
         <table class="cards">
