@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { FormDialog } from '../components/form-dialog';
+import { RoleOptions } from '../components/role-options';
 import type { AdminUser, RoleName } from '../types';
-import { ROLES } from '../types';
 import { useSubmit } from '../use-submit';
 
 interface CreateUserDialogProps {
@@ -92,11 +92,7 @@ export function CreateUserDialog({ onClose, onCreated }: CreateUserDialogProps) 
           value={rootRole}
           onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
         >
-          {ROLES.map((role) => (
-            <option key={role.id} value={role.name}>
-              {role.name}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </div>
     </FormDialog>

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { FormDialog } from '../components/form-dialog';
+import { RoleOptions } from '../components/role-options';
 import type { RoleName, ServiceAccount } from '../types';
-import { ROLES, roleName } from '../types';
+import { roleName } from '../types';
 import { useSubmit } from '../use-submit';
 
 export const SERVICE_ACCOUNTS_URL = '/api/admin/service-account';
@@ -88,11 +89,7 @@ export function ServiceAccountDialog({ account, onClose, onSaved }: ServiceAccou
           value={rootRole}
           onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
         >
-          {ROLES.map((role) => (
-            <option key={role.id} value={role.name}>
-              {role.name}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
         <p id="account-role-hint" class="hint">
           Its tokens act with this role, never more (a token's scopes can only narrow it).

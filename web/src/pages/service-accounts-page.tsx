@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
+import { RoleOptions } from '../components/role-options';
 import { formatDateTime } from '../format';
 import type { RoleName, ServiceAccount, ServiceAccounts } from '../types';
-import { ROLES, roleName } from '../types';
+import { roleName } from '../types';
+import { useAction } from '../use-action';
 import { useResource } from '../use-resource';
 import { SERVICE_ACCOUNTS_URL, ServiceAccountDialog } from './service-account-dialog';
 import { ServiceAccountTokens } from './service-account-tokens';
@@ -28,20 +30,16 @@ export function ServiceAccountsPage() {
     [],
   );
   const { data: accounts, reload: load } = resource;
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [selectedId, setSelectedId] = useState<number>();
 
   const changeRole = async (account: ServiceAccount, rootRole: RoleName) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+    await action.act(async () => {
       await api('PUT', `${SERVICE_ACCOUNTS_URL}/${account.id}`, { rootRole });
       setStatus(`${account.username} is now ${rootRole}.`);
-    } catch (failure) {
-      setActionError(failure);
-    }
+    });
     // Either way, show what the server holds now (a refused change snaps back).
     await load();
   };
@@ -61,10 +59,7 @@ export function ServiceAccountsPage() {
         Identities for automation, such as a CI job. They cannot sign in; their tokens act with
         their role.
       </p>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
+      <ActionStatus action={action} />
       <LoadStatus resource={resource} what="service accounts" />
       {accounts !== undefined && accounts.length === 0 && (
         <p class="empty">No service accounts yet.</p>
@@ -98,11 +93,7 @@ export function ServiceAccountsPage() {
                       void changeRole(account, event.currentTarget.value as RoleName)
                     }
                   >
-                    {ROLES.map((role) => (
-                      <option key={role.id} value={role.name}>
-                        {role.name}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td data-label="Tokens">

@@ -1,11 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
+import { RoleOptions } from '../components/role-options';
 import { formatDateTime } from '../format';
 import type { AdminUser, RoleName } from '../types';
-import { displayName, ROLES, roleName } from '../types';
+import { displayName, roleName } from '../types';
+import { useAction } from '../use-action';
 import { useResource } from '../use-resource';
 import { CreateUserDialog } from './create-user-dialog';
 
@@ -19,19 +21,15 @@ export function UsersPage({ meId }: { meId: number }) {
     [],
   );
   const { data: users, reload: load } = resource;
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
 
   const changeRole = async (user: AdminUser, rootRole: RoleName) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+    await action.act(async () => {
       await api('PUT', `${USERS_URL}/${user.id}`, { rootRole });
       setStatus(`${displayName(user)} is now ${rootRole}.`);
-    } catch (failure) {
-      setActionError(failure);
-    }
+    });
     // Either way, show what the server holds now (a refused change snaps back).
     await load();
   };
@@ -46,10 +44,7 @@ export function UsersPage({ meId }: { meId: number }) {
           Create user
         </button>
       </div>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
+      <ActionStatus action={action} />
       <LoadStatus resource={resource} what="users" />
       {users !== undefined && (
         <table class="cards">
@@ -83,11 +78,7 @@ export function UsersPage({ meId }: { meId: number }) {
                       void changeRole(user, event.currentTarget.value as RoleName)
                     }
                   >
-                    {ROLES.map((role) => (
-                      <option key={role.id} value={role.name}>
-                        {role.name}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td data-label="Created">

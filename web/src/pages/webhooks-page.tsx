@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { CreatedWebhook, Webhook } from '../types';
+import { useAction } from '../use-action';
 import { useResource } from '../use-resource';
 import { CreateWebhookDialog } from './create-webhook-dialog';
 import { WebhookDeliveries } from './webhook-deliveries';
@@ -28,26 +29,21 @@ export function WebhooksPage() {
     [],
   );
   const { data: webhooks, reload: load } = resource;
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [shown, setShown] = useState<number>();
   // Bumped after a test is sent, so the deliveries list reloads.
   const [version, setVersion] = useState(0);
 
-  const sendTest = async (webhook: Webhook) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+  const sendTest = (webhook: Webhook) =>
+    action.act(async () => {
       await api('POST', `${WEBHOOKS_URL}/${webhook.id}/test`);
       setStatus(`A test event is on its way to ${label(webhook)}.`);
       setShown(webhook.id);
       // Give the sender a moment, then show how it went.
       setTimeout(() => setVersion((v) => v + 1), 1500);
-    } catch (failure) {
-      setActionError(failure);
-    }
-  };
+    });
 
   const close = () => setOpen({ kind: 'none' });
   const selected = webhooks?.find((webhook) => webhook.id === shown);
@@ -64,10 +60,7 @@ export function WebhooksPage() {
         Events are POSTed, signed with the webhook's secret, to each URL that subscribes to them,
         and retried for 24 hours until a 2xx answer.
       </p>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
+      <ActionStatus action={action} />
       <LoadStatus resource={resource} what="webhooks" />
       {webhooks?.length === 0 && <p class="empty">No webhooks yet.</p>}
       {webhooks !== undefined && webhooks.length > 0 && (
