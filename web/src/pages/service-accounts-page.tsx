@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DeleteButton } from '../components/delete-button';
 import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
 import { RoleOptions } from '../components/role-options';
@@ -118,13 +119,10 @@ export function ServiceAccountsPage() {
                   <button type="button" onClick={() => setOpen({ kind: 'edit', account })}>
                     Edit<span class="visually-hidden"> service account {account.username}</span>
                   </button>{' '}
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`service account ${account.username}`}
                     onClick={() => setOpen({ kind: 'delete', account })}
-                  >
-                    Delete<span class="visually-hidden"> service account {account.username}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DeleteButton } from '../components/delete-button';
 import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
 import { RoleOptions } from '../components/role-options';
@@ -92,13 +93,10 @@ export function UsersPage({ meId }: { meId: number }) {
                   )}
                 </td>
                 <td class="row-actions">
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`user ${displayName(user)}`}
                     onClick={() => setOpen({ kind: 'delete', user })}
-                  >
-                    Delete<span class="visually-hidden"> user {displayName(user)}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DeleteButton } from '../components/delete-button';
 import { ActionStatus } from '../components/action-status';
 import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
@@ -96,13 +97,10 @@ export function WebhooksPage() {
                   <button type="button" onClick={() => void sendTest(webhook)}>
                     Send test<span class="visually-hidden"> to {label(webhook)}</span>
                   </button>{' '}
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`webhook ${label(webhook)}`}
                     onClick={() => setOpen({ kind: 'delete', webhook })}
-                  >
-                    Delete<span class="visually-hidden"> webhook {label(webhook)}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}
