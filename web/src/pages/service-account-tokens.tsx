@@ -1,19 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
+import { useEffect } from 'preact/hooks';
 import { LoadStatus } from '../components/load-status';
-import type { CreatedPat, Pat, ServiceAccount } from '../types';
-import { useResource } from '../use-resource';
-import { CreateTokenDialog } from './create-token-dialog';
-import { SecretDialog } from './secret-dialog';
+import type { ServiceAccount } from '../types';
 import { SERVICE_ACCOUNTS_URL } from './service-account-dialog';
+import { TokenDialogs, useTokenList } from './token-dialogs';
 import { TokenTable } from './token-table';
-
-type Open =
-  | { kind: 'none' }
-  | { kind: 'create' }
-  | { kind: 'secret'; created: CreatedPat }
-  | { kind: 'delete'; pat: Pat };
 
 interface ServiceAccountTokensProps {
   account: ServiceAccount;
@@ -27,15 +17,9 @@ interface ServiceAccountTokensProps {
  * the last one).
  */
 export function ServiceAccountTokens({ account, onChanged }: ServiceAccountTokensProps) {
-  const tokensUrl = `${SERVICE_ACCOUNTS_URL}/${account.id}/token`;
-  const resource = useResource(
-    () => api<{ pats: Pat[] }>('GET', tokensUrl).then((answer) => answer.pats),
-    [tokensUrl],
-  );
-  const { data: pats, reload: load } = resource;
-  const [open, setOpen] = useState<Open>({ kind: 'none' });
-  const [denied, setDenied] = useState<string>();
-  const [status, setStatus] = useState('');
+  const list = useTokenList(`${SERVICE_ACCOUNTS_URL}/${account.id}/token`);
+  const { resource, setOpen, denied, status } = list;
+  const pats = resource.data;
   const headingId = `account-${account.id}-tokens`;
 
   useEffect(() => {
@@ -43,8 +27,6 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
     // land on what they asked for.
     document.getElementById(headingId)?.focus();
   }, [headingId]);
-
-  const close = () => setOpen({ kind: 'none' });
 
   return (
     <section aria-labelledby={headingId} class="stack">
@@ -77,45 +59,7 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
         />
       )}
 
-      {open.kind === 'create' && (
-        <CreateTokenDialog
-          url={tokensUrl}
-          title={`Create a token for ${account.username}`}
-          owner={`the tokens of ${account.username}`}
-          onClose={close}
-          onCreated={(created) => {
-            setOpen({ kind: 'secret', created });
-            setStatus(`Token "${created.description}" created.`);
-            void load();
-            onChanged();
-          }}
-          onDenied={(failure) => {
-            setDenied(failure.message);
-            void load();
-          }}
-        />
-      )}
-      {open.kind === 'secret' && <SecretDialog created={open.created} onClose={close} />}
-      {open.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete this token?"
-          confirmLabel="Delete token"
-          onClose={close}
-          onConfirm={async () => {
-            await api('DELETE', `${tokensUrl}/${open.pat.id}`);
-            setDenied(undefined);
-            setStatus(`Token "${open.pat.description}" deleted.`);
-            close();
-            await load();
-            onChanged();
-          }}
-        >
-          <p>
-            <strong>{open.pat.description}</strong> of {account.username} stops working at once, for
-            every program that uses it. This cannot be undone.
-          </p>
-        </ConfirmDialog>
-      )}
+      <TokenDialogs list={list} owner={account.username} onChanged={onChanged} />
     </section>
   );
 }
