@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { after, before, describe, test } from 'node:test';
-import { type Harness, json, startHarness, type TestUser } from '../helpers/harness.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { assertError } from '../helpers/assertions.js';
+import { type Harness, startHarness, type TestUser } from '../helpers/harness.js';
 
 let h: Harness;
 let admin: TestUser;
@@ -17,18 +16,11 @@ before(async () => {
 });
 after(() => h.close());
 
-function assertError(response: LightMyRequestResponse, status: number, name: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/json; charset=utf-8/);
-  assert.equal(response.headers['x-content-type-options'], 'nosniff');
-  assert.equal(response.headers['cache-control'], 'no-store');
-  const body = json<{ id: string; name: string; message: string; details: { message: string }[] }>(
-    response,
-  );
-  assert.match(body.id, UUID);
-  assert.equal(body.name, name);
-  assert.ok(body.details.length > 0 && body.details.every((d) => typeof d.message === 'string'));
-  return body;
+/** The error shape, with the headers every answer carries (no sniffing, no caching). */
+function assertHardenedError(response: LightMyRequestResponse, status: number, name: string) {
+  return assertError(response, status, name, {
+    headers: { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+  });
 }
 
 // Past int4 (the id columns), past int8, past a double's exact range, and digits that are
@@ -74,7 +66,7 @@ describe('ids at and past the integer limits', () => {
           auth: { cookie: admin.cookie },
           ...(route.body !== undefined && { body: route.body }),
         });
-        const body = assertError(response, 400, 'BadDataError');
+        const body = assertHardenedError(response, 400, 'BadDataError');
         assert.equal(
           body.details[0] && 'path' in body.details[0] && body.details[0].path,
           '/params/id',
@@ -93,7 +85,7 @@ describe('ids at and past the integer limits', () => {
       // Deleting a token is idempotent (200); a user that does not exist is 404.
       if (route.url('x').startsWith('/api/admin/user/tokens'))
         assert.equal(response.statusCode, 200);
-      else assertError(response, 404, 'NotFoundError');
+      else assertHardenedError(response, 404, 'NotFoundError');
     });
   }
 
@@ -110,7 +102,7 @@ describe('ids at and past the integer limits', () => {
         auth: { cookie: admin.cookie },
       });
       assert.equal(response.statusCode < 500, true, `${query}: ${response.statusCode}`);
-      if (response.statusCode >= 400) assertError(response, 400, 'BadDataError');
+      if (response.statusCode >= 400) assertHardenedError(response, 400, 'BadDataError');
     }
   });
 });
@@ -120,13 +112,13 @@ describe('paths the router rejects (regression: Fastify answered these in its ow
 
   test('a malformed percent-escape under /api/admin: 401 for a stranger, 400 for a user', async () => {
     for (const url of MALFORMED) {
-      assertError(await h.request({ method: 'GET', url }), 401, 'AuthenticationRequired');
-      assertError(
+      assertHardenedError(await h.request({ method: 'GET', url }), 401, 'AuthenticationRequired');
+      assertHardenedError(
         await h.request({ method: 'GET', url, auth: { token: 'garbage' } }),
         401,
         'UnauthorizedError',
       );
-      const body = assertError(
+      const body = assertHardenedError(
         await h.request({ method: 'GET', url, auth: { cookie: admin.cookie } }),
         400,
         'BadDataError',
@@ -137,14 +129,14 @@ describe('paths the router rejects (regression: Fastify answered these in its ow
 
   test('a malformed percent-escape elsewhere: 400 in the error shape', async () => {
     for (const url of ['/%zz', '/health%', '/auth/simple/login%']) {
-      assertError(await h.request({ method: 'GET', url }), 400, 'BadDataError');
+      assertHardenedError(await h.request({ method: 'GET', url }), 400, 'BadDataError');
     }
   });
 
   test('a path parameter over the router limit: 400 in the error shape, 401 first for a stranger', async () => {
     const url = `/api/admin/user/tokens/${'1'.repeat(600)}`;
-    assertError(await h.request({ method: 'DELETE', url }), 401, 'AuthenticationRequired');
-    assertError(
+    assertHardenedError(await h.request({ method: 'DELETE', url }), 401, 'AuthenticationRequired');
+    assertHardenedError(
       await h.request({ method: 'DELETE', url, auth: { cookie: admin.cookie } }),
       400,
       'BadDataError',

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { assertError } from '../helpers/assertions.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { isResponse, RawConnection, rawRequest } from '../helpers/raw-http.js';
 
@@ -13,8 +14,6 @@ const HEADERS_TIMEOUT_MS = 600;
 const REQUEST_TIMEOUT_MS = 1200;
 // What Node adds at most: its checking interval (a quarter of the headers timeout here).
 const SLACK_MS = 600;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 let h: Harness;
 let port: number;
 before(async () => {
@@ -38,12 +37,7 @@ async function dribble(connection: RawConnection, text: string, everyMs: number)
 
 function assertTimeoutAnswer(outcome: Awaited<RawConnection['done']>, limitMs: number) {
   assert.ok(isResponse(outcome), `an answer, not ${JSON.stringify(outcome)}`);
-  assert.equal(outcome.status, 408);
-  assert.match(outcome.headers['content-type'] ?? '', /^application\/json; charset=utf-8/);
-  const body = JSON.parse(outcome.body) as { id: string; name: string; details: unknown[] };
-  assert.match(body.id, UUID);
-  assert.equal(body.name, 'RequestTimeoutError');
-  assert.equal(body.details.length, 1);
+  assertError(outcome, 408, 'RequestTimeoutError', { details: 1 });
   assert.ok(outcome.ms >= limitMs - 50, `cut at ${outcome.ms} ms, not before ${limitMs} ms`);
   assert.ok(outcome.ms <= limitMs + SLACK_MS, `cut at ${outcome.ms} ms, limit ${limitMs} ms`);
 }

@@ -8,10 +8,10 @@
 
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { UUID } from '../helpers/assertions.js';
 import { type Harness, json, startHarness } from '../helpers/harness.js';
 import { isResponse, type RawOutcome, rawRequest } from '../helpers/raw-http.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Longer than any honest request takes here, far shorter than a hang. */
 export const ANSWER_WITHIN_MS = 5000;
 

@@ -173,22 +173,8 @@ export interface WebhookDelivery {
   attemptLog: WebhookAttempt[];
 }
 
-/** The event types a webhook may subscribe to (the server's list; "*" is all of them). */
-export const WEBHOOK_EVENT_TYPES = [
-  'pat-created',
-  'pat-deleted',
-  'pat-expiring',
-  'pat-expired',
-  'pat-rotated',
-  'pat-leaked',
-  'user-created',
-  'user-updated',
-  'user-deleted',
-  'user-password-changed',
-  'service-account-created',
-  'service-account-updated',
-  'service-account-deleted',
-  'webhook-created',
-  'webhook-updated',
-  'webhook-deleted',
-] as const;
+/**
+ * The event types a webhook may subscribe to ("*" is all of them): the server's own list, from
+ * a module with no imports, so the form can never offer one the server refuses.
+ */
+export { WEBHOOK_EVENT_TYPES } from '../../src/features/webhooks/webhook-event-types.js';

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import { assertError } from '../../helpers/assertions.js';
 import { type Harness, json, startHarness, type TestUser } from '../../helpers/harness.js';
 import { type Receiver, signatureValid, startReceiver } from '../../helpers/webhook-receiver.js';
 
@@ -28,13 +28,6 @@ interface DeliveryJson {
   lastError: string | null;
   nextAttemptAt: string | null;
   attemptLog: { status: number | null; error: string | null }[];
-}
-
-function assertError(response: LightMyRequestResponse, status: number, name: string) {
-  assert.equal(response.statusCode, status, response.body);
-  const body = json<{ id: string; name: string; message: string; details: unknown[] }>(response);
-  assert.equal(body.name, name, response.body);
-  assert.ok(body.id && body.message && Array.isArray(body.details));
 }
 
 async function deliveries(h: Harness, admin: TestUser, id: number): Promise<DeliveryJson[]> {

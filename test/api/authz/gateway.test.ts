@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { after, before, describe, test } from 'node:test';
+import { assertError } from '../../helpers/assertions.js';
 import { type Harness, inDays, json, startHarness, type TestUser } from '../../helpers/harness.js';
 
 const ENDPOINTS = [
@@ -48,11 +49,7 @@ const AUTH_REQUEST = ENDPOINTS[0];
 const FORWARD_AUTH = ENDPOINTS[1];
 
 function assertRefused(response: LightMyRequestResponse, status: number, name: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.equal(response.headers['cache-control'], 'no-store');
-  const body = json<{ id: string; name: string; message: string; details: unknown[] }>(response);
-  assert.equal(body.name, name);
-  assert.ok(body.id && body.message && body.details.length > 0);
+  assertError(response, status, name, { headers: { 'cache-control': 'no-store' } });
   assert.equal(response.headers['remote-user'], undefined);
   assert.equal(response.headers['x-unlatch-user-id'], undefined);
 }

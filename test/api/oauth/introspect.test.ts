@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { after, before, test } from 'node:test';
+import { assertError } from '../../helpers/assertions.js';
 import { type Harness, json, startHarness, type TestUser } from '../../helpers/harness.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -41,12 +42,9 @@ function introspect(
 
 const form = (token: string) => `token=${encodeURIComponent(token)}&token_type_hint=access_token`;
 
-function assertError(response: LightMyRequestResponse, status: number, name: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.equal(response.headers['cache-control'], 'no-store');
-  const body = json<{ id: string; name: string; message: string; details: unknown[] }>(response);
-  assert.equal(body.name, name);
-  assert.ok(body.id && body.message && body.details.length > 0);
+/** The error shape, never cached: a refusal must not be served again from a cache. */
+function assertRefused(response: LightMyRequestResponse, status: number, name: string) {
+  assertError(response, status, name, { headers: { 'cache-control': 'no-store' } });
 }
 
 test('an active token: every field of the contract, in seconds, no-store, seenAt counted', async () => {
@@ -127,12 +125,12 @@ test('unknown, malformed, expired, deleted or owner-deleted: exactly {"active":f
 
 test('the caller: none is 401, an invalid token 401 invalid_token, a session cookie is not enough', async () => {
   const none = await introspect(form(caller), null);
-  assertError(none, 401, 'AuthenticationRequired');
+  assertRefused(none, 401, 'AuthenticationRequired');
   assert.equal(none.headers['www-authenticate'], 'Bearer realm="unlatch"');
   const bad = await introspect(form(caller), `Bearer ${UNKNOWN}`);
-  assertError(bad, 401, 'UnauthorizedError');
+  assertRefused(bad, 401, 'UnauthorizedError');
   assert.match(String(bad.headers['www-authenticate']), /error="invalid_token"/);
-  assertError(
+  assertRefused(
     await introspect(form(caller), null, FORM, { cookie: admin.cookie }),
     401,
     'AuthenticationRequired',
@@ -144,7 +142,7 @@ test('an Editor or Viewer token (scopes *) may not introspect: 403 naming intros
     const someone = await h.quickSignedIn(role);
     const theirs = json<{ secret: string }>(await h.createPat({ cookie: someone.cookie })).secret;
     const response = await introspect(form(caller), theirs);
-    assertError(response, 403, 'PermissionError');
+    assertRefused(response, 403, 'PermissionError');
     assert.deepEqual(json<{ permissions: string[] }>(response).permissions, ['introspect']);
     assert.match(String(response.headers['www-authenticate']), /insufficient_scope/);
   }
@@ -158,15 +156,15 @@ test('only a form: JSON, other types and none are 415; no token field or two are
     [null, undefined],
   ] as const) {
     const response = await introspect(body, `Bearer ${caller}`, type);
-    assertError(response, 415, 'ContentTypeError');
+    assertRefused(response, 415, 'ContentTypeError');
     assert.match(json<{ message: string }>(response).message, /x-www-form-urlencoded/);
   }
   for (const body of ['', 'token=', 'token_type_hint=x', `${form(caller)}&token=${caller}`]) {
-    assertError(await introspect(body), 400, 'BadDataError');
+    assertRefused(await introspect(body), 400, 'BadDataError');
   }
   const charset = await introspect(form(caller), `Bearer ${caller}`, `${FORM}; charset=UTF-8`);
   assert.equal(json(charset).active, true);
-  assertError(await introspect(`token=${'x'.repeat(10_000)}`), 413, 'ContentTooLargeError');
+  assertRefused(await introspect(`token=${'x'.repeat(10_000)}`), 413, 'ContentTooLargeError');
 });
 
 test('client_secret_basic: the caller token as the form-urlencoded client secret of HTTP Basic', async () => {
@@ -184,12 +182,12 @@ test('client_secret_basic: the caller token as the form-urlencoded client secret
     'Basic !!!',
   ]) {
     const response = await introspect(form(caller), bad);
-    assertError(response, 401, 'UnauthorizedError');
+    assertRefused(response, 401, 'UnauthorizedError');
     assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
   }
   const editor = await h.quickSignedIn('Editor');
   const theirs = json<{ secret: string }>(await h.createPat({ cookie: editor.cookie })).secret;
-  assertError(await introspect(form(caller), basic('x', theirs)), 403, 'PermissionError');
+  assertRefused(await introspect(form(caller), basic('x', theirs)), 403, 'PermissionError');
 });
 
 test('the gateway endpoints do not take Basic: it is for introspection callers only', async () => {
@@ -199,7 +197,7 @@ test('the gateway endpoints do not take Basic: it is for introspection callers o
     url: '/api/authz/forward-auth',
     headers: { authorization: basic },
   });
-  assertError(response, 401, 'UnauthorizedError');
+  assertRefused(response, 401, 'UnauthorizedError');
 });
 
 test('scopes and audiences: scope is narrowed by the role, aud listed; a named introspect right may introspect', async () => {
@@ -226,5 +224,5 @@ test('scopes and audiences: scope is narrowed by the role, aud listed; a named i
   const narrowAdmin = json<{ secret: string }>(
     await h.createPat({ cookie: admin.cookie }, { scopes: ['tokens:read'] }),
   ).secret;
-  assertError(await introspect(form(scoped), narrowAdmin), 403, 'PermissionError');
+  assertRefused(await introspect(form(scoped), narrowAdmin), 403, 'PermissionError');
 });

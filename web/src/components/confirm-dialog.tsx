@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
 import { Dialog } from './dialog';
+import { useSubmit } from '../use-submit';
 import { ErrorMessage } from './error-message';
 
 interface ConfirmDialogProps {
@@ -19,20 +19,8 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
 }: ConfirmDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  const confirm = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onConfirm();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useSubmit();
+  const confirm = () => run(onConfirm);
 
   return (
     <Dialog title={title} onClose={onClose}>

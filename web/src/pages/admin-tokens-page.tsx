@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { endOfLocalDay, formatDateTime, isPast } from '../format';
 import { type Filters, inventoryQuery, NO_FILTERS } from '../inventory-query';
 import type { InventoryPage, InventoryToken } from '../types';
+import { useResource } from '../use-resource';
 
 function ownerName(token: InventoryToken): string {
   return token.owner.name || token.owner.username || `User ${token.owner.id}`;
@@ -13,29 +14,27 @@ function ownerName(token: InventoryToken): string {
 export function AdminTokensPage() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [tokens, setTokens] = useState<InventoryToken[]>();
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  // The pages shown so far, as one: "Show more" appends the next page and takes its cursor.
+  const resource = useResource(
+    () => api<InventoryPage>('GET', inventoryQuery(filters, endOfLocalDay)),
+    [filters],
+  );
+  const tokens = resource.data?.tokens;
+  const next = resource.data?.next ?? null;
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [status, setStatus] = useState('');
 
-  const load = useCallback(async (applied: Filters, after?: string) => {
-    setError(undefined);
-    try {
-      const page = await api<InventoryPage>('GET', inventoryQuery(applied, endOfLocalDay, after));
-      setTokens((current) => (after ? [...(current ?? []), ...page.tokens] : page.tokens));
-      setNext(page.next);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, []);
+  const showMore = (after: string) =>
+    resource.reload(async () => {
+      const page = await api<InventoryPage>('GET', inventoryQuery(filters, endOfLocalDay, after));
+      return { tokens: [...(tokens ?? []), ...page.tokens], next: page.next };
+    });
 
   useEffect(() => {
     setSelected(new Set());
-    void load(filters);
-  }, [filters, load]);
+  }, [filters]);
 
   const set =
     <K extends keyof Filters>(key: K) =>
@@ -131,8 +130,7 @@ export function AdminTokensPage() {
           Revoke selected ({selected.size})
         </button>
       </div>
-      {error !== undefined && <ErrorMessage error={error} />}
-      {tokens === undefined && error === undefined && <p>Loading tokens…</p>}
+      <LoadStatus resource={resource} what="tokens" retry={false} />
       {tokens !== undefined && tokens.length === 0 && <p class="empty">No tokens match.</p>}
       {tokens !== undefined && tokens.length > 0 && (
         <table class="cards">
@@ -200,7 +198,7 @@ export function AdminTokensPage() {
       )}
       {next !== null && (
         <nav class="pager" aria-label="Token pages">
-          <button type="button" onClick={() => void load(filters, next)}>
+          <button type="button" onClick={() => void showMore(next)}>
             Show more
           </button>
         </nav>
@@ -221,7 +219,7 @@ export function AdminTokensPage() {
             setReason('');
             setStatus(`${answer.revoked.length} tokens revoked.`);
             setSelected(new Set());
-            await load(filters);
+            await resource.reload();
           }}
         >
           <p>They stop working at once, for every program that uses them. This cannot be undone.</p>

@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiFailure, api } from '../api';
 import { ChipInput } from '../components/chip-input';
-import { Dialog } from '../components/dialog';
-import { ErrorMessage } from '../components/error-message';
+import { FormDialog } from '../components/form-dialog';
 import {
   daysFromNow,
   EXPIRY_PRESET_DAYS,
@@ -12,6 +11,7 @@ import {
 } from '../format';
 import { audienceProblem, MAX_AUDIENCES, MAX_SCOPES, READ_ONLY, scopeProblem } from '../scopes';
 import type { CreatedPat } from '../types';
+import { useSubmit } from '../use-submit';
 
 type Expiry = `${(typeof EXPIRY_PRESET_DAYS)[number]}` | 'custom';
 type Access = 'full' | 'read-only' | 'custom';
@@ -71,14 +71,13 @@ export function CreateTokenDialog({
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>(NO_FIELD_ERRORS);
   const [expiry, setExpiry] = useState<Expiry>('30');
   const [customDate, setCustomDate] = useState(() => toDateInputValue(daysFromNow(30)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const submission = useSubmit();
+  const { setError } = submission;
 
   const expiresAt = expiry === 'custom' ? endOfLocalDay(customDate) : daysFromNow(Number(expiry));
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    if (busy) return;
+  const submit = () => {
+    if (submission.busy) return;
     const formError = (message: string, focusId?: string) => {
       setError(new ApiFailure(0, 'FormError', message, []));
       if (focusId) document.getElementById(focusId)?.focus();
@@ -96,172 +95,164 @@ export function CreateTokenDialog({
           'token-scopes',
         );
     }
-    setBusy(true);
-    setError(undefined);
-    setFieldErrors(NO_FIELD_ERRORS);
-    try {
-      // Full access sends Unleash's body as it is: no scopes, no audiences.
-      const created = await api<CreatedPat>('POST', url, {
-        description,
-        expiresAt: expiresAt.toISOString(),
-        ...(access === 'read-only' && { scopes: [READ_ONLY] }),
-        ...(access === 'custom' && { scopes }),
-        ...(access === 'custom' && audiences.length > 0 && { audiences }),
-      });
-      onCreated(created);
-    } catch (failure) {
-      if (failure instanceof ApiFailure && failure.errorName === 'OperationDeniedError') {
-        onDenied(failure);
-      }
-      const { fields, unmapped } = fieldErrorsOf(failure);
-      setFieldErrors(fields);
-      const mapped = fields.scopes.length + fields.audiences.length;
-      setError(
-        mapped > 0 && unmapped === 0 && failure instanceof ApiFailure
+    return submission.run(async () => {
+      setFieldErrors(NO_FIELD_ERRORS);
+      try {
+        // Full access sends Unleash's body as it is: no scopes, no audiences.
+        const created = await api<CreatedPat>('POST', url, {
+          description,
+          expiresAt: expiresAt.toISOString(),
+          ...(access === 'read-only' && { scopes: [READ_ONLY] }),
+          ...(access === 'custom' && { scopes }),
+          ...(access === 'custom' && audiences.length > 0 && { audiences }),
+        });
+        onCreated(created);
+      } catch (failure) {
+        if (failure instanceof ApiFailure && failure.errorName === 'OperationDeniedError') {
+          onDenied(failure);
+        }
+        const { fields, unmapped } = fieldErrorsOf(failure);
+        setFieldErrors(fields);
+        const mapped = fields.scopes.length + fields.audiences.length;
+        // Shown by the form in place of the server's: the details are at their fields.
+        throw mapped > 0 && unmapped === 0 && failure instanceof ApiFailure
           ? new ApiFailure(
               failure.status,
               failure.errorName,
               'The server refused some scopes or audiences: see the messages at the fields.',
               [],
             )
-          : failure,
-      );
-      setBusy(false);
-    }
+          : failure;
+      }
+    });
   };
 
   return (
-    <Dialog title={title} onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <div class="field">
-          <label for="token-description">Description</label>
-          <input
-            id="token-description"
-            required
-            maxLength={255}
-            aria-describedby="token-description-hint"
-            value={description}
-            onInput={(event) => setDescription(event.currentTarget.value)}
-          />
-          <p id="token-description-hint" class="hint">
-            What the token is for, such as "CI deploy job". Unique among {owner}.
-          </p>
-        </div>
-        <fieldset>
-          <legend>Expires</legend>
-          <div class="choices">
-            {EXPIRY_PRESET_DAYS.map((days) => (
-              <label key={days} class="choice">
-                <input
-                  type="radio"
-                  name="expiry"
-                  value={String(days)}
-                  checked={expiry === String(days)}
-                  onChange={() => setExpiry(`${days}`)}
-                />
-                {days} days
-              </label>
-            ))}
-            <label class="choice">
+    <FormDialog
+      title={title}
+      onClose={onClose}
+      submission={submission}
+      onSubmit={submit}
+      submitLabel="Create token"
+      busyLabel="Creating…"
+    >
+      <div class="field">
+        <label for="token-description">Description</label>
+        <input
+          id="token-description"
+          required
+          maxLength={255}
+          aria-describedby="token-description-hint"
+          value={description}
+          onInput={(event) => setDescription(event.currentTarget.value)}
+        />
+        <p id="token-description-hint" class="hint">
+          What the token is for, such as "CI deploy job". Unique among {owner}.
+        </p>
+      </div>
+      <fieldset>
+        <legend>Expires</legend>
+        <div class="choices">
+          {EXPIRY_PRESET_DAYS.map((days) => (
+            <label key={days} class="choice">
               <input
                 type="radio"
                 name="expiry"
-                value="custom"
-                checked={expiry === 'custom'}
-                onChange={() => setExpiry('custom')}
+                value={String(days)}
+                checked={expiry === String(days)}
+                onChange={() => setExpiry(`${days}`)}
               />
-              Custom date
+              {days} days
             </label>
-          </div>
-          {expiry === 'custom' && (
-            <div class="field">
-              <label for="token-expiry-date">Expiry date</label>
-              <input
-                id="token-expiry-date"
-                type="date"
-                required
-                min={toDateInputValue(new Date())}
-                value={customDate}
-                onInput={(event) => setCustomDate(event.currentTarget.value)}
-              />
-            </div>
-          )}
-          <p class="hint" aria-live="polite">
-            {expiresAt === undefined
-              ? 'Choose a date.'
-              : `The token will expire on ${formatDate(expiresAt)}.`}
-          </p>
-        </fieldset>
-        <fieldset>
-          <legend>Access</legend>
-          <div class="choices">
-            {ACCESS_CHOICES.map((choice) => (
-              <label key={choice.value} class="choice">
-                <input
-                  type="radio"
-                  name="access"
-                  value={choice.value}
-                  checked={access === choice.value}
-                  onChange={() => setAccess(choice.value)}
-                />
-                {choice.label}
-              </label>
-            ))}
-          </div>
-          <p class="hint" aria-live="polite">
-            {ACCESS_CHOICES.find((choice) => choice.value === access)?.hint}
-          </p>
-          {access === 'custom' && (
-            <div class="stack custom-access">
-              <ChipInput
-                id="token-scopes"
-                label="Scopes"
-                hint="Type a scope and press Enter or a comma: tokens:read, orders:write, orders:*, *:read, introspect."
-                values={scopes}
-                onChange={(next) => {
-                  setScopes(next);
-                  // A message about the list no longer applies once the list changes.
-                  setFieldErrors((current) => ({ ...current, scopes: [] }));
-                  setError(undefined);
-                }}
-                validate={scopeProblem}
-                max={MAX_SCOPES}
-                serverErrors={fieldErrors.scopes}
-                onPendingChange={(value) =>
-                  setPending((current) => ({ ...current, scopes: value }))
-                }
-              />
-              <ChipInput
-                id="token-audiences"
-                label="Audiences (optional)"
-                hint="The services the token is meant for, such as billing. None: any service."
-                values={audiences}
-                onChange={(next) => {
-                  setAudiences(next);
-                  // A message about the list no longer applies once the list changes.
-                  setFieldErrors((current) => ({ ...current, audiences: [] }));
-                  setError(undefined);
-                }}
-                validate={audienceProblem}
-                max={MAX_AUDIENCES}
-                serverErrors={fieldErrors.audiences}
-                onPendingChange={(value) =>
-                  setPending((current) => ({ ...current, audiences: value }))
-                }
-              />
-            </div>
-          )}
-        </fieldset>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" aria-disabled={busy}>
-            {busy ? 'Creating…' : 'Create token'}
-          </button>
+          ))}
+          <label class="choice">
+            <input
+              type="radio"
+              name="expiry"
+              value="custom"
+              checked={expiry === 'custom'}
+              onChange={() => setExpiry('custom')}
+            />
+            Custom date
+          </label>
         </div>
-      </form>
-    </Dialog>
+        {expiry === 'custom' && (
+          <div class="field">
+            <label for="token-expiry-date">Expiry date</label>
+            <input
+              id="token-expiry-date"
+              type="date"
+              required
+              min={toDateInputValue(new Date())}
+              value={customDate}
+              onInput={(event) => setCustomDate(event.currentTarget.value)}
+            />
+          </div>
+        )}
+        <p class="hint" aria-live="polite">
+          {expiresAt === undefined
+            ? 'Choose a date.'
+            : `The token will expire on ${formatDate(expiresAt)}.`}
+        </p>
+      </fieldset>
+      <fieldset>
+        <legend>Access</legend>
+        <div class="choices">
+          {ACCESS_CHOICES.map((choice) => (
+            <label key={choice.value} class="choice">
+              <input
+                type="radio"
+                name="access"
+                value={choice.value}
+                checked={access === choice.value}
+                onChange={() => setAccess(choice.value)}
+              />
+              {choice.label}
+            </label>
+          ))}
+        </div>
+        <p class="hint" aria-live="polite">
+          {ACCESS_CHOICES.find((choice) => choice.value === access)?.hint}
+        </p>
+        {access === 'custom' && (
+          <div class="stack custom-access">
+            <ChipInput
+              id="token-scopes"
+              label="Scopes"
+              hint="Type a scope and press Enter or a comma: tokens:read, orders:write, orders:*, *:read, introspect."
+              values={scopes}
+              onChange={(next) => {
+                setScopes(next);
+                // A message about the list no longer applies once the list changes.
+                setFieldErrors((current) => ({ ...current, scopes: [] }));
+                setError(undefined);
+              }}
+              validate={scopeProblem}
+              max={MAX_SCOPES}
+              serverErrors={fieldErrors.scopes}
+              onPendingChange={(value) => setPending((current) => ({ ...current, scopes: value }))}
+            />
+            <ChipInput
+              id="token-audiences"
+              label="Audiences (optional)"
+              hint="The services the token is meant for, such as billing. None: any service."
+              values={audiences}
+              onChange={(next) => {
+                setAudiences(next);
+                // A message about the list no longer applies once the list changes.
+                setFieldErrors((current) => ({ ...current, audiences: [] }));
+                setError(undefined);
+              }}
+              validate={audienceProblem}
+              max={MAX_AUDIENCES}
+              serverErrors={fieldErrors.audiences}
+              onPendingChange={(value) =>
+                setPending((current) => ({ ...current, audiences: value }))
+              }
+            />
+          </div>
+        )}
+      </fieldset>
+    </FormDialog>
   );
 }

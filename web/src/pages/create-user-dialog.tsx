@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
-import { ErrorMessage } from '../components/error-message';
+import { FormDialog } from '../components/form-dialog';
+import { RoleOptions } from '../components/role-options';
 import type { AdminUser, RoleName } from '../types';
-import { ROLES } from '../types';
+import { useSubmit } from '../use-submit';
 
 interface CreateUserDialogProps {
   onClose: () => void;
@@ -22,15 +22,10 @@ export function CreateUserDialog({ onClose, onCreated }: CreateUserDialogProps) 
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [rootRole, setRootRole] = useState<RoleName>('Viewer');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const submission = useSubmit();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    submission.run(async () => {
       const user = await api<AdminUser>('POST', '/api/admin/user-admin', {
         ...optional('username', username),
         ...optional('name', name),
@@ -39,79 +34,67 @@ export function CreateUserDialog({ onClose, onCreated }: CreateUserDialogProps) 
         rootRole,
       });
       onCreated(user);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Dialog title="Create a user" onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <p class="hint">Give a username, an email, or both: either one signs in.</p>
-        <div class="field">
-          <label for="user-username">Username</label>
-          <input
-            id="user-username"
-            autocomplete="off"
-            value={username}
-            onInput={(event) => setUsername(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="user-email">Email</label>
-          <input
-            id="user-email"
-            type="email"
-            autocomplete="off"
-            value={email}
-            onInput={(event) => setEmail(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="user-name">Name</label>
-          <input
-            id="user-name"
-            autocomplete="off"
-            value={name}
-            onInput={(event) => setName(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="user-password">Password</label>
-          <input
-            id="user-password"
-            type="password"
-            autocomplete="new-password"
-            required
-            value={password}
-            onInput={(event) => setPassword(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="user-role">Role</label>
-          <select
-            id="user-role"
-            value={rootRole}
-            onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
-          >
-            {ROLES.map((role) => (
-              <option key={role.id} value={role.name}>
-                {role.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" aria-disabled={busy}>
-            {busy ? 'Creating…' : 'Create user'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Create a user"
+      onClose={onClose}
+      submission={submission}
+      onSubmit={submit}
+      submitLabel="Create user"
+      busyLabel="Creating…"
+    >
+      <p class="hint">Give a username, an email, or both: either one signs in.</p>
+      <div class="field">
+        <label for="user-username">Username</label>
+        <input
+          id="user-username"
+          autocomplete="off"
+          value={username}
+          onInput={(event) => setUsername(event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="user-email">Email</label>
+        <input
+          id="user-email"
+          type="email"
+          autocomplete="off"
+          value={email}
+          onInput={(event) => setEmail(event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="user-name">Name</label>
+        <input
+          id="user-name"
+          autocomplete="off"
+          value={name}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="user-password">Password</label>
+        <input
+          id="user-password"
+          type="password"
+          autocomplete="new-password"
+          required
+          value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="user-role">Role</label>
+        <select
+          id="user-role"
+          value={rootRole}
+          onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
+        >
+          <RoleOptions />
+        </select>
+      </div>
+    </FormDialog>
   );
 }

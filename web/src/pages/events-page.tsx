@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { AuditEvent, EventsPage as EventsAnswer } from '../types';
+import { useResource } from '../use-resource';
 
 const PAGE_SIZE = 20;
 
@@ -54,21 +55,13 @@ function EventData({ data }: { data: AuditEvent['data'] }) {
 
 export function EventsPage() {
   const [offset, setOffset] = useState(0);
-  const [answer, setAnswer] = useState<EventsAnswer>();
-  const [error, setError] = useState<unknown>();
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    setError(undefined);
-    api<EventsAnswer>('GET', `/api/admin/events?limit=${PAGE_SIZE}&offset=${offset}`)
-      .then((page) => current && setAnswer(page))
-      .catch((failure: unknown) => current && setError(failure));
-    // A slow answer for a page the user has already left must not overwrite the newer one.
-    return () => {
-      current = false;
-    };
-  }, [offset, attempt]);
+  // The page shown stays until the next one is in; a slow answer for a page the user has
+  // already left is dropped (useResource keeps only the newest).
+  const resource = useResource(
+    () => api<EventsAnswer>('GET', `/api/admin/events?limit=${PAGE_SIZE}&offset=${offset}`),
+    [offset],
+  );
+  const answer = resource.data;
 
   const total = answer?.totalEvents ?? 0;
   const shown = answer?.events.length ?? 0;
@@ -77,15 +70,7 @@ export function EventsPage() {
     <>
       <h1 tabIndex={-1}>Events</h1>
       <p class="muted">What happened on this server, newest first.</p>
-      {error !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={error} />
-          <button type="button" onClick={() => setAttempt(attempt + 1)}>
-            Try again
-          </button>
-        </div>
-      )}
-      {answer === undefined && error === undefined && <p>Loading events…</p>}
+      <LoadStatus resource={resource} what="events" />
       {answer !== undefined && shown === 0 && <p class="empty">No events yet.</p>}
       {answer !== undefined && shown > 0 && (
         <table class="cards">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ErrorMessage } from '../components/error-message';
+import { useSubmit } from '../use-submit';
 
 interface LoginPageProps {
   notice?: string | undefined;
@@ -10,21 +11,14 @@ interface LoginPageProps {
 export function LoginPage({ notice, onSignedIn }: LoginPageProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useSubmit();
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    void run(async () => {
       await api('POST', '/auth/simple/login', { username, password });
       await onSignedIn();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    });
   };
 
   return (

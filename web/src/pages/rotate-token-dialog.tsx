@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
-import { ErrorMessage } from '../components/error-message';
+import { FormDialog } from '../components/form-dialog';
 import type { CreatedPat, Pat } from '../types';
+import { useSubmit } from '../use-submit';
 
 /** How long the old token keeps working: the server allows 0 to 24 hours. */
 export const OVERLAPS: readonly { seconds: number; label: string }[] = [
@@ -20,59 +20,47 @@ interface RotateTokenDialogProps {
 
 export function RotateTokenDialog({ pat, onClose, onRotated }: RotateTokenDialogProps) {
   const [overlap, setOverlap] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const submission = useSubmit();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    submission.run(async () => {
       const created = await api<CreatedPat>('POST', `/api/admin/user/tokens/${pat.id}/rotate`, {
         overlapSeconds: overlap,
       });
       onRotated(created);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Dialog title="Rotate this token?" onClose={onClose}>
-      <form onSubmit={submit} class="stack">
-        <p>
-          <strong>{pat.description}</strong> gets a new secret, with the same description and the
-          same lifetime from now. Programs using the old one must switch to the new one.
-        </p>
-        <fieldset>
-          <legend>Keep the old token working for</legend>
-          <div class="choices">
-            {OVERLAPS.map((choice) => (
-              <label class="choice" key={choice.seconds}>
-                <input
-                  type="radio"
-                  name="overlap"
-                  value={choice.seconds}
-                  checked={overlap === choice.seconds}
-                  onChange={() => setOverlap(choice.seconds)}
-                />{' '}
-                {choice.label}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" autofocus onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" aria-disabled={busy}>
-            {busy ? 'Working…' : 'Rotate token'}
-          </button>
+    <FormDialog
+      title="Rotate this token?"
+      onClose={onClose}
+      submission={submission}
+      onSubmit={submit}
+      submitLabel="Rotate token"
+      busyLabel="Working…"
+      cancelFirst
+    >
+      <p>
+        <strong>{pat.description}</strong> gets a new secret, with the same description and the same
+        lifetime from now. Programs using the old one must switch to the new one.
+      </p>
+      <fieldset>
+        <legend>Keep the old token working for</legend>
+        <div class="choices">
+          {OVERLAPS.map((choice) => (
+            <label class="choice" key={choice.seconds}>
+              <input
+                type="radio"
+                name="overlap"
+                value={choice.seconds}
+                checked={overlap === choice.seconds}
+                onChange={() => setOverlap(choice.seconds)}
+              />{' '}
+              {choice.label}
+            </label>
+          ))}
         </div>
-      </form>
-    </Dialog>
+      </fieldset>
+    </FormDialog>
   );
 }

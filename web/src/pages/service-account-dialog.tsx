@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { Dialog } from '../components/dialog';
-import { ErrorMessage } from '../components/error-message';
+import { FormDialog } from '../components/form-dialog';
+import { RoleOptions } from '../components/role-options';
 import type { RoleName, ServiceAccount } from '../types';
-import { ROLES, roleName } from '../types';
+import { roleName } from '../types';
+import { useSubmit } from '../use-submit';
 
 export const SERVICE_ACCOUNTS_URL = '/api/admin/service-account';
 
@@ -21,16 +22,11 @@ export function ServiceAccountDialog({ account, onClose, onSaved }: ServiceAccou
   const [rootRole, setRootRole] = useState<RoleName>(() =>
     account ? (roleName(account.rootRole) as RoleName) : 'Viewer',
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const submission = useSubmit();
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    const trimmedName = name.trim();
-    try {
+  const submit = () =>
+    submission.run(async () => {
+      const trimmedName = name.trim();
       const saved = account
         ? await api<ServiceAccount>('PUT', `${SERVICE_ACCOUNTS_URL}/${account.id}`, {
             // Only a changed name is sent: an account without one does not get "".
@@ -43,77 +39,62 @@ export function ServiceAccountDialog({ account, onClose, onSaved }: ServiceAccou
             rootRole,
           });
       onSaved(saved);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Dialog
+    <FormDialog
       title={account ? `Change ${account.username}` : 'Create a service account'}
       onClose={onClose}
+      submission={submission}
+      onSubmit={submit}
+      submitLabel={account ? 'Save changes' : 'Create service account'}
+      busyLabel="Saving…"
     >
-      <form onSubmit={submit} class="stack">
-        {account ? (
-          <p class="hint">The username stays; the name and the role can change.</p>
-        ) : (
-          <div class="field">
-            <label for="account-username">Username</label>
-            <input
-              id="account-username"
-              required
-              maxLength={100}
-              autocomplete="off"
-              autocapitalize="off"
-              spellcheck={false}
-              aria-describedby="account-username-hint"
-              value={username}
-              onInput={(event) => setUsername(event.currentTarget.value)}
-            />
-            <p id="account-username-hint" class="hint">
-              A unique name, such as "ci-deployer". It cannot sign in: it only has tokens.
-            </p>
-          </div>
-        )}
+      {account ? (
+        <p class="hint">The username stays; the name and the role can change.</p>
+      ) : (
         <div class="field">
-          <label for="account-name">Name</label>
+          <label for="account-username">Username</label>
           <input
-            id="account-name"
-            maxLength={200}
+            id="account-username"
+            required
+            maxLength={100}
             autocomplete="off"
-            value={name}
-            onInput={(event) => setName(event.currentTarget.value)}
+            autocapitalize="off"
+            spellcheck={false}
+            aria-describedby="account-username-hint"
+            value={username}
+            onInput={(event) => setUsername(event.currentTarget.value)}
           />
-        </div>
-        <div class="field">
-          <label for="account-role">Role</label>
-          <select
-            id="account-role"
-            aria-describedby="account-role-hint"
-            value={rootRole}
-            onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
-          >
-            {ROLES.map((role) => (
-              <option key={role.id} value={role.name}>
-                {role.name}
-              </option>
-            ))}
-          </select>
-          <p id="account-role-hint" class="hint">
-            Its tokens act with this role, never more (a token's scopes can only narrow it).
+          <p id="account-username-hint" class="hint">
+            A unique name, such as "ci-deployer". It cannot sign in: it only has tokens.
           </p>
         </div>
-        <ErrorMessage error={error} />
-        <div class="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" aria-disabled={busy}>
-            {busy ? 'Saving…' : account ? 'Save changes' : 'Create service account'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+      <div class="field">
+        <label for="account-name">Name</label>
+        <input
+          id="account-name"
+          maxLength={200}
+          autocomplete="off"
+          value={name}
+          onInput={(event) => setName(event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="account-role">Role</label>
+        <select
+          id="account-role"
+          aria-describedby="account-role-hint"
+          value={rootRole}
+          onChange={(event) => setRootRole(event.currentTarget.value as RoleName)}
+        >
+          <RoleOptions />
+        </select>
+        <p id="account-role-hint" class="hint">
+          Its tokens act with this role, never more (a token's scopes can only narrow it).
+        </p>
+      </div>
+    </FormDialog>
   );
 }

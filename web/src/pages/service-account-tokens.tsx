@@ -1,18 +1,9 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
-import type { CreatedPat, Pat, ServiceAccount } from '../types';
-import { CreateTokenDialog } from './create-token-dialog';
-import { SecretDialog } from './secret-dialog';
+import { useEffect } from 'preact/hooks';
+import { LoadStatus } from '../components/load-status';
+import type { ServiceAccount } from '../types';
 import { SERVICE_ACCOUNTS_URL } from './service-account-dialog';
+import { TokenDialogs, useTokenList } from './token-dialogs';
 import { TokenTable } from './token-table';
-
-type Open =
-  | { kind: 'none' }
-  | { kind: 'create' }
-  | { kind: 'secret'; created: CreatedPat }
-  | { kind: 'delete'; pat: Pat };
 
 interface ServiceAccountTokensProps {
   account: ServiceAccount;
@@ -20,35 +11,22 @@ interface ServiceAccountTokensProps {
   onChanged: () => void;
 }
 
-/** One service account's tokens: the same table and dialogs as the personal tokens. */
+/**
+ * One service account's tokens: the same table and dialogs as the personal tokens. The owner
+ * keys it by account, so another account starts from nothing (no rows, message or refusal of
+ * the last one).
+ */
 export function ServiceAccountTokens({ account, onChanged }: ServiceAccountTokensProps) {
-  const tokensUrl = `${SERVICE_ACCOUNTS_URL}/${account.id}/token`;
-  const [pats, setPats] = useState<Pat[]>();
-  const [loadError, setLoadError] = useState<unknown>();
-  const [open, setOpen] = useState<Open>({ kind: 'none' });
-  const [denied, setDenied] = useState<string>();
-  const [status, setStatus] = useState('');
+  const list = useTokenList(`${SERVICE_ACCOUNTS_URL}/${account.id}/token`);
+  const { resource, setOpen, denied, status } = list;
+  const pats = resource.data;
   const headingId = `account-${account.id}-tokens`;
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ pats: Pat[] }>('GET', tokensUrl);
-      setPats(answer.pats);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, [tokensUrl]);
-
   useEffect(() => {
-    setPats(undefined);
-    void load();
     // A newly chosen account's tokens: move focus there, so keyboard and screen-reader users
     // land on what they asked for.
     document.getElementById(headingId)?.focus();
-  }, [load, headingId]);
-
-  const close = () => setOpen({ kind: 'none' });
+  }, [headingId]);
 
   return (
     <section aria-labelledby={headingId} class="stack">
@@ -70,15 +48,7 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
       <p class="status" role="status">
         {status}
       </p>
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {pats === undefined && loadError === undefined && <p>Loading tokens…</p>}
+      <LoadStatus resource={resource} what="tokens" />
       {pats !== undefined && (
         <TokenTable
           pats={pats}
@@ -89,45 +59,7 @@ export function ServiceAccountTokens({ account, onChanged }: ServiceAccountToken
         />
       )}
 
-      {open.kind === 'create' && (
-        <CreateTokenDialog
-          url={tokensUrl}
-          title={`Create a token for ${account.username}`}
-          owner={`the tokens of ${account.username}`}
-          onClose={close}
-          onCreated={(created) => {
-            setOpen({ kind: 'secret', created });
-            setStatus(`Token "${created.description}" created.`);
-            void load();
-            onChanged();
-          }}
-          onDenied={(failure) => {
-            setDenied(failure.message);
-            void load();
-          }}
-        />
-      )}
-      {open.kind === 'secret' && <SecretDialog created={open.created} onClose={close} />}
-      {open.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete this token?"
-          confirmLabel="Delete token"
-          onClose={close}
-          onConfirm={async () => {
-            await api('DELETE', `${tokensUrl}/${open.pat.id}`);
-            setDenied(undefined);
-            setStatus(`Token "${open.pat.description}" deleted.`);
-            close();
-            await load();
-            onChanged();
-          }}
-        >
-          <p>
-            <strong>{open.pat.description}</strong> of {account.username} stops working at once, for
-            every program that uses it. This cannot be undone.
-          </p>
-        </ConfirmDialog>
-      )}
+      <TokenDialogs list={list} owner={account.username} onChanged={onChanged} />
     </section>
   );
 }

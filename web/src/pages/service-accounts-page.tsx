@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { DeleteButton } from '../components/delete-button';
+import { ActionStatus } from '../components/action-status';
+import { LoadStatus } from '../components/load-status';
+import { RoleOptions } from '../components/role-options';
 import { formatDateTime } from '../format';
 import type { RoleName, ServiceAccount, ServiceAccounts } from '../types';
-import { ROLES, roleName } from '../types';
+import { roleName } from '../types';
+import { useAction } from '../use-action';
+import { useResource } from '../use-resource';
 import { SERVICE_ACCOUNTS_URL, ServiceAccountDialog } from './service-account-dialog';
 import { ServiceAccountTokens } from './service-account-tokens';
 
@@ -20,36 +25,22 @@ function tokenCount(account: ServiceAccount): string {
 }
 
 export function ServiceAccountsPage() {
-  const [accounts, setAccounts] = useState<ServiceAccount[]>();
-  const [loadError, setLoadError] = useState<unknown>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const resource = useResource(
+    () =>
+      api<ServiceAccounts>('GET', SERVICE_ACCOUNTS_URL).then((answer) => answer.serviceAccounts),
+    [],
+  );
+  const { data: accounts, reload: load } = resource;
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [selectedId, setSelectedId] = useState<number>();
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<ServiceAccounts>('GET', SERVICE_ACCOUNTS_URL);
-      setAccounts(answer.serviceAccounts);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const changeRole = async (account: ServiceAccount, rootRole: RoleName) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+    await action.act(async () => {
       await api('PUT', `${SERVICE_ACCOUNTS_URL}/${account.id}`, { rootRole });
       setStatus(`${account.username} is now ${rootRole}.`);
-    } catch (failure) {
-      setActionError(failure);
-    }
+    });
     // Either way, show what the server holds now (a refused change snaps back).
     await load();
   };
@@ -69,19 +60,8 @@ export function ServiceAccountsPage() {
         Identities for automation, such as a CI job. They cannot sign in; their tokens act with
         their role.
       </p>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {accounts === undefined && loadError === undefined && <p>Loading service accounts…</p>}
+      <ActionStatus action={action} />
+      <LoadStatus resource={resource} what="service accounts" />
       {accounts !== undefined && accounts.length === 0 && (
         <p class="empty">No service accounts yet.</p>
       )}
@@ -114,11 +94,7 @@ export function ServiceAccountsPage() {
                       void changeRole(account, event.currentTarget.value as RoleName)
                     }
                   >
-                    {ROLES.map((role) => (
-                      <option key={role.id} value={role.name}>
-                        {role.name}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td data-label="Tokens">
@@ -143,13 +119,10 @@ export function ServiceAccountsPage() {
                   <button type="button" onClick={() => setOpen({ kind: 'edit', account })}>
                     Edit<span class="visually-hidden"> service account {account.username}</span>
                   </button>{' '}
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`service account ${account.username}`}
                     onClick={() => setOpen({ kind: 'delete', account })}
-                  >
-                    Delete<span class="visually-hidden"> service account {account.username}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}
@@ -158,7 +131,12 @@ export function ServiceAccountsPage() {
       )}
       {selected && (
         <div id={`account-${selected.id}-tokens-section`}>
-          <ServiceAccountTokens account={selected} onChanged={() => void load()} />
+          {/* Keyed: another account's tokens are another list, never the last one's rows. */}
+          <ServiceAccountTokens
+            key={selected.id}
+            account={selected}
+            onChanged={() => void load()}
+          />
         </div>
       )}
 

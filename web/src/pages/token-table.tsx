@@ -1,3 +1,4 @@
+import { DeleteButton } from '../components/delete-button';
 import { UsageSparkline } from '../components/sparkline';
 import { formatDateTime, isPast } from '../format';
 import { FULL_ACCESS, READ_ONLY, scopeLabel } from '../scopes';
@@ -113,9 +114,7 @@ export function TokenTable({
                   Rotate<span class="visually-hidden"> token {pat.description}</span>
                 </button>
               )}{' '}
-              <button type="button" class="danger" onClick={() => onDelete(pat)}>
-                Delete<span class="visually-hidden"> token {pat.description}</span>
-              </button>
+              <DeleteButton what={`token ${pat.description}`} onClick={() => onDelete(pat)} />
             </td>
           </tr>
         ))}

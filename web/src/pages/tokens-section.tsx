@@ -1,45 +1,14 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type ApiFailure, api } from '../api';
-import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { isPast } from '../format';
-import type { CreatedPat, Pat } from '../types';
-import { CreateTokenDialog } from './create-token-dialog';
-import { RotateTokenDialog } from './rotate-token-dialog';
-import { SecretDialog } from './secret-dialog';
+import { TokenDialogs, useTokenList } from './token-dialogs';
 import { TokenTable } from './token-table';
 
-const TOKENS_URL = '/api/admin/user/tokens';
-
-type Open =
-  | { kind: 'none' }
-  | { kind: 'create' }
-  | { kind: 'secret'; created: CreatedPat }
-  | { kind: 'delete'; pat: Pat }
-  | { kind: 'rotate'; pat: Pat };
-
 export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
-  const [pats, setPats] = useState<Pat[]>();
-  const [loadError, setLoadError] = useState<unknown>();
-  const [open, setOpen] = useState<Open>({ kind: 'none' });
-  // The server's own refusal at the limit: kept until a token is deleted, so that the reason
-  // stays visible even when this page does not know the limit.
-  const [denied, setDenied] = useState<string>();
-  const [status, setStatus] = useState('');
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ pats: Pat[] }>('GET', TOKENS_URL);
-      setPats(answer.pats);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // `denied`: the server's own refusal at the limit, kept until a token is deleted, so that
+  // the reason stays visible even when this page does not know the limit.
+  const list = useTokenList('/api/admin/user/tokens');
+  const { resource, setOpen, denied, status } = list;
+  const pats = resource.data;
 
   // Expired tokens, and rotated ones living out their overlap, do not count against the
   // limit (the server's rule).
@@ -51,8 +20,6 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
   const limitReason = atLimit
     ? `You have ${active.length} active tokens, the most allowed (${patLimit}). Delete one to create another.`
     : denied;
-
-  const close = () => setOpen({ kind: 'none' });
 
   return (
     <section aria-labelledby="tokens-heading" class="stack">
@@ -86,15 +53,7 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
       <p class="status" role="status">
         {status}
       </p>
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {pats === undefined && loadError === undefined && <p>Loading tokens…</p>}
+      <LoadStatus resource={resource} what="tokens" />
       {pats !== undefined && (
         <TokenTable
           pats={pats}
@@ -103,51 +62,7 @@ export function TokensSection({ patLimit }: { patLimit: number | undefined }) {
         />
       )}
 
-      {open.kind === 'create' && (
-        <CreateTokenDialog
-          onClose={close}
-          onCreated={(created) => {
-            setOpen({ kind: 'secret', created });
-            setStatus(`Token "${created.description}" created.`);
-            void load();
-          }}
-          onDenied={(failure: ApiFailure) => {
-            setDenied(failure.message);
-            void load();
-          }}
-        />
-      )}
-      {open.kind === 'secret' && <SecretDialog created={open.created} onClose={close} />}
-      {open.kind === 'rotate' && (
-        <RotateTokenDialog
-          pat={open.pat}
-          onClose={close}
-          onRotated={(created) => {
-            setOpen({ kind: 'secret', created });
-            setStatus(`Token "${created.description}" rotated.`);
-            void load();
-          }}
-        />
-      )}
-      {open.kind === 'delete' && (
-        <ConfirmDialog
-          title="Delete this token?"
-          confirmLabel="Delete token"
-          onClose={close}
-          onConfirm={async () => {
-            await api('DELETE', `${TOKENS_URL}/${open.pat.id}`);
-            setDenied(undefined);
-            setStatus(`Token "${open.pat.description}" deleted.`);
-            close();
-            await load();
-          }}
-        >
-          <p>
-            <strong>{open.pat.description}</strong> stops working at once, for every program that
-            uses it. This cannot be undone.
-          </p>
-        </ConfirmDialog>
-      )}
+      <TokenDialogs list={list} />
     </section>
   );
 }

@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { DeleteButton } from '../components/delete-button';
+import { ActionStatus } from '../components/action-status';
+import { LoadStatus } from '../components/load-status';
+import { RoleOptions } from '../components/role-options';
 import { formatDateTime } from '../format';
 import type { AdminUser, RoleName } from '../types';
-import { displayName, ROLES, roleName } from '../types';
+import { displayName, roleName } from '../types';
+import { useAction } from '../use-action';
+import { useResource } from '../use-resource';
 import { CreateUserDialog } from './create-user-dialog';
 
 const USERS_URL = '/api/admin/user-admin';
@@ -12,35 +17,20 @@ const USERS_URL = '/api/admin/user-admin';
 type Open = { kind: 'none' } | { kind: 'create' } | { kind: 'delete'; user: AdminUser };
 
 export function UsersPage({ meId }: { meId: number }) {
-  const [users, setUsers] = useState<AdminUser[]>();
-  const [loadError, setLoadError] = useState<unknown>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const resource = useResource(
+    () => api<{ users: AdminUser[] }>('GET', USERS_URL).then((answer) => answer.users),
+    [],
+  );
+  const { data: users, reload: load } = resource;
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ users: AdminUser[] }>('GET', USERS_URL);
-      setUsers(answer.users);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const changeRole = async (user: AdminUser, rootRole: RoleName) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+    await action.act(async () => {
       await api('PUT', `${USERS_URL}/${user.id}`, { rootRole });
       setStatus(`${displayName(user)} is now ${rootRole}.`);
-    } catch (failure) {
-      setActionError(failure);
-    }
+    });
     // Either way, show what the server holds now (a refused change snaps back).
     await load();
   };
@@ -55,19 +45,8 @@ export function UsersPage({ meId }: { meId: number }) {
           Create user
         </button>
       </div>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {users === undefined && loadError === undefined && <p>Loading users…</p>}
+      <ActionStatus action={action} />
+      <LoadStatus resource={resource} what="users" />
       {users !== undefined && (
         <table class="cards">
           <caption class="visually-hidden">Users</caption>
@@ -100,11 +79,7 @@ export function UsersPage({ meId }: { meId: number }) {
                       void changeRole(user, event.currentTarget.value as RoleName)
                     }
                   >
-                    {ROLES.map((role) => (
-                      <option key={role.id} value={role.name}>
-                        {role.name}
-                      </option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td data-label="Created">
@@ -118,13 +93,10 @@ export function UsersPage({ meId }: { meId: number }) {
                   )}
                 </td>
                 <td class="row-actions">
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`user ${displayName(user)}`}
                     onClick={() => setOpen({ kind: 'delete', user })}
-                  >
-                    Delete<span class="visually-hidden"> user {displayName(user)}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { ErrorMessage } from '../components/error-message';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { Webhook, WebhookDelivery } from '../types';
+import { useResource } from '../use-resource';
 
 function statusBadge(delivery: WebhookDelivery) {
   if (delivery.status === 'delivered') return <span class="badge">Delivered</span>;
@@ -12,25 +12,16 @@ function statusBadge(delivery: WebhookDelivery) {
 
 /** The recent deliveries of one webhook, with each one's last answer and next try. */
 export function WebhookDeliveries({ webhook, version }: { webhook: Webhook; version: number }) {
-  const [deliveries, setDeliveries] = useState<WebhookDelivery[]>();
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ deliveries: WebhookDelivery[] }>(
+  // `version` is bumped by the page after a test is sent: the list is stale then.
+  const resource = useResource(
+    () =>
+      api<{ deliveries: WebhookDelivery[] }>(
         'GET',
         `/api/admin/webhooks/${webhook.id}/deliveries?limit=20`,
-      );
-      setDeliveries(answer.deliveries);
-      setError(undefined);
-    } catch (failure) {
-      setError(failure);
-    }
-  }, [webhook.id]);
-
-  useEffect(() => {
-    void load();
-  }, [load, version]);
+      ).then((answer) => answer.deliveries),
+    [webhook.id, version],
+  );
+  const { data: deliveries, reload: load } = resource;
 
   return (
     <section class="stack" aria-labelledby="deliveries-title">
@@ -40,8 +31,7 @@ export function WebhookDeliveries({ webhook, version }: { webhook: Webhook; vers
           Refresh
         </button>
       </div>
-      <ErrorMessage error={error} />
-      {deliveries === undefined && error === undefined && <p>Loading deliveries…</p>}
+      <LoadStatus resource={resource} what="deliveries" retry={false} />
       {deliveries?.length === 0 && <p class="empty">No deliveries yet.</p>}
       {deliveries !== undefined && deliveries.length > 0 && (
         <table class="cards">

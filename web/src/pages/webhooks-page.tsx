@@ -1,9 +1,13 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { ErrorMessage } from '../components/error-message';
+import { DeleteButton } from '../components/delete-button';
+import { ActionStatus } from '../components/action-status';
+import { LoadStatus } from '../components/load-status';
 import { formatDateTime } from '../format';
 import type { CreatedWebhook, Webhook } from '../types';
+import { useAction } from '../use-action';
+import { useResource } from '../use-resource';
 import { CreateWebhookDialog } from './create-webhook-dialog';
 import { WebhookDeliveries } from './webhook-deliveries';
 import { WebhookSecretDialog } from './webhook-secret-dialog';
@@ -21,42 +25,26 @@ function label(webhook: Webhook): string {
 }
 
 export function WebhooksPage() {
-  const [webhooks, setWebhooks] = useState<Webhook[]>();
-  const [loadError, setLoadError] = useState<unknown>();
-  const [actionError, setActionError] = useState<unknown>();
-  const [status, setStatus] = useState('');
+  const resource = useResource(
+    () => api<{ webhooks: Webhook[] }>('GET', WEBHOOKS_URL).then((answer) => answer.webhooks),
+    [],
+  );
+  const { data: webhooks, reload: load } = resource;
+  const action = useAction();
+  const { setStatus } = action;
   const [open, setOpen] = useState<Open>({ kind: 'none' });
   const [shown, setShown] = useState<number>();
   // Bumped after a test is sent, so the deliveries list reloads.
   const [version, setVersion] = useState(0);
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await api<{ webhooks: Webhook[] }>('GET', WEBHOOKS_URL);
-      setWebhooks(answer.webhooks);
-      setLoadError(undefined);
-    } catch (failure) {
-      setLoadError(failure);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const sendTest = async (webhook: Webhook) => {
-    setActionError(undefined);
-    setStatus('');
-    try {
+  const sendTest = (webhook: Webhook) =>
+    action.act(async () => {
       await api('POST', `${WEBHOOKS_URL}/${webhook.id}/test`);
       setStatus(`A test event is on its way to ${label(webhook)}.`);
       setShown(webhook.id);
       // Give the sender a moment, then show how it went.
       setTimeout(() => setVersion((v) => v + 1), 1500);
-    } catch (failure) {
-      setActionError(failure);
-    }
-  };
+    });
 
   const close = () => setOpen({ kind: 'none' });
   const selected = webhooks?.find((webhook) => webhook.id === shown);
@@ -73,19 +61,8 @@ export function WebhooksPage() {
         Events are POSTed, signed with the webhook's secret, to each URL that subscribes to them,
         and retried for 24 hours until a 2xx answer.
       </p>
-      <p class="status" role="status">
-        {status}
-      </p>
-      <ErrorMessage error={actionError} />
-      {loadError !== undefined && (
-        <div class="stack">
-          <ErrorMessage error={loadError} />
-          <button type="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {webhooks === undefined && loadError === undefined && <p>Loading webhooks…</p>}
+      <ActionStatus action={action} />
+      <LoadStatus resource={resource} what="webhooks" />
       {webhooks?.length === 0 && <p class="empty">No webhooks yet.</p>}
       {webhooks !== undefined && webhooks.length > 0 && (
         <table class="cards">
@@ -120,13 +97,10 @@ export function WebhooksPage() {
                   <button type="button" onClick={() => void sendTest(webhook)}>
                     Send test<span class="visually-hidden"> to {label(webhook)}</span>
                   </button>{' '}
-                  <button
-                    type="button"
-                    class="danger"
+                  <DeleteButton
+                    what={`webhook ${label(webhook)}`}
                     onClick={() => setOpen({ kind: 'delete', webhook })}
-                  >
-                    Delete<span class="visually-hidden"> webhook {label(webhook)}</span>
-                  </button>
+                  />
                 </td>
               </tr>
             ))}
