@@ -1,7 +1,7 @@
 // Request validation: one Ajv for bodies (no type coercion, every problem reported) and a
 // strict parser for path ids, because Ajv's integer coercion accepts "0x10", "1e2" and " ".
 
-import Ajv, { type ErrorObject, type SchemaObject } from 'ajv';
+import Ajv, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { BadDataError, type ErrorDetail, REQUEST_VALIDATION_FAILED } from './errors.js';
@@ -120,12 +120,20 @@ export function badTextPaths(value: unknown, path: string, depth = 0, found: str
   return found;
 }
 
+/**
+ * Ajv compiles a route's schema the first time the route validates a request, not when the
+ * server starts: compiling all of them took 130-290 ms of a start that should take under a
+ * second, for routes many deployments never call. Every route's schema is compiled by the
+ * test suite, which calls every route.
+ */
 export function validatorCompiler(ajv: Ajv.default): FastifySchemaCompiler<SchemaObject> {
   return ({ schema, httpPart }) => {
     if (httpPart === 'params') return compileParams(schema);
-    const validate = ajv.compile(schema);
+    let compiled: ValidateFunction | undefined;
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
     return (data: unknown) => {
+      compiled ??= ajv.compile(schema);
+      const validate = compiled;
       if (!validate(data)) {
         const details = (validate.errors ?? []).map((error) => describeAjvError(error, part));
         return { error: new BadDataError(REQUEST_VALIDATION_FAILED, details) };
