@@ -1,76 +1,80 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.js';
 import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
+import {
+  deserializeError,
+  type Message,
+  type Request,
+  type WorkerOptions,
+} from './pglite-protocol.js';
+
+// The worker's module: its build, or its TypeScript source under tsx (tests, `npm run dev`).
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './pglite-worker.ts' : './pglite-worker.js',
+  import.meta.url,
+);
 
 /**
- * PostgreSQL in WebAssembly is compiled by V8's baseline compiler (Liftoff) alone. By default
- * V8 also recompiles every hot function with its optimising compiler (TurboFan) while the
- * server starts and takes its first requests: on two busy cores that work delays the start,
- * and its code and compiler memory stay resident. Measured opening a database and running a
- * query: RSS 131 MiB instead of 172, and the same point-query rate in a loop within noise
- * (about 2,500 a second either way); docs/performance.md has the server's figures. The flag
- * is process-wide, but PGlite is the only WebAssembly this process runs, and it is set
- * before PGlite compiles its module.
+ * Starts the worker. A worker thread does not inherit tsx's module hooks from `--import tsx`
+ * on Node 20, so from the sources a small bootstrap registers them in the worker first.
  */
-function useBaselineWasmCompiler(): void {
-  setFlagsFromString('--liftoff-only');
+function startWorker(options: WorkerOptions): Worker {
+  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: options });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap =
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); ` +
+    `return import(${JSON.stringify(WORKER_URL.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData: options });
 }
 
-/** Whether a PostgreSQL data directory already exists there (it has a PG_VERSION file). */
-async function holdsDatabase(dataDir: string): Promise<boolean> {
-  try {
-    await access(join(dataDir, 'PG_VERSION'));
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** A request without its id, which #call adds. */
+type Call = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
 /**
- * The embedded adapter. PGlite is one connection in this process: it runs queries one at a
- * time and a transaction holds it exclusively, which is what makes the same SQL safe here.
+ * The embedded adapter. PGlite runs in a worker thread (pglite-worker.ts) and is one
+ * connection: it runs statements one at a time, and a transaction holds it exclusively,
+ * which is what makes the same SQL safe here. This side sends each statement and waits for
+ * its answer.
  */
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
-  readonly #pg: PGlite;
+  readonly #worker: Worker;
   readonly #unlock: () => Promise<void>;
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
+  readonly #listeners = new Map<number, (payload: string) => void>();
+  #nextId = 1;
+  /** Set when the worker has stopped: every call after it fails with this. */
+  #stopped: Error | undefined;
 
-  private constructor(pg: PGlite, unlock: () => Promise<void>) {
-    this.#pg = pg;
+  private constructor(worker: Worker, unlock: () => Promise<void>) {
+    this.#worker = worker;
     this.#unlock = unlock;
+    worker.on('message', (message: Message) => this.#receive(message));
+    worker.on('error', (error) => this.#stop(error));
+    worker.on('exit', (code) =>
+      this.#stop(new Error(`The embedded database's worker stopped (exit code ${code}).`)),
+    );
+    // Like PGlite in this thread, the worker keeps the process alive only while a statement
+    // is waiting for its answer: a command that forgets to close still ends.
+    worker.unref();
   }
 
   /** dataDir undefined: an in-memory database (tests). */
   static async open(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
-    // PostgreSQL's default 128 MB of shared buffers nearly doubles the process's memory; a
-    // laptop-sized database is served as well from 16 MB (RSS ~300 MB -> ~175 MB measured).
-    const options = { postgresqlconf: ['shared_buffers = 16MB'] };
-    useBaselineWasmCompiler();
     const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
     try {
-      let pg: PGlite;
-      if (dataDir === undefined) {
-        pg = await PGlite.create(options);
-      } else {
-        const existed = await holdsDatabase(dataDir);
-        pg = await PGlite.create(dataDir, options);
-        if (!existed) {
-          // Creating the database (initdb) leaves ~400 MiB of WebAssembly memory reachable
-          // from this PGlite until it closes (measured: RSS 567 MiB after creating, ~200 after
-          // reopening). Reopening once, on the first start only, gives that memory back.
-          await pg.close();
-          pg = await PGlite.create(dataDir, options);
-        }
+      const options: WorkerOptions = { dataDir, searchPath };
+      const worker = startWorker(options);
+      try {
+        await opened(worker);
+      } catch (error) {
+        await worker.terminate();
+        throw error;
       }
-      if (searchPath !== undefined) {
-        await pg.exec(
-          `CREATE SCHEMA IF NOT EXISTS ${searchPath}; SET search_path TO ${searchPath}`,
-        );
-      }
-      return new PgliteDb(pg, unlock);
+      return new PgliteDb(worker, unlock);
     } catch (error) {
       await unlock();
       throw error;
@@ -78,38 +82,111 @@ export class PgliteDb implements Db {
   }
 
   async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    return (await this.#pg.query<Row>(sql, params as SqlParam[])).rows;
+    return (await this.#call({ op: 'query', sql, params })) as Row[];
   }
 
   async exec(sql: string): Promise<void> {
-    await this.#pg.exec(sql);
+    await this.#call({ op: 'exec', sql });
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#pg.transaction(async (tx: Transaction) =>
-      fn({
+    const tx = (await this.#call({ op: 'begin' })) as number;
+    let result: T;
+    try {
+      result = await fn({
         query: async <Row extends object>(sql: string, params: readonly SqlParam[] = []) =>
-          (await tx.query<Row>(sql, params as SqlParam[])).rows,
+          (await this.#call({ op: 'query', sql, params, tx })) as Row[],
         exec: async (sql: string) => {
-          await tx.exec(sql);
+          await this.#call({ op: 'exec', sql, tx });
         },
-      }),
-    );
+      });
+    } catch (error) {
+      // Rolled back; a failure to roll back (the worker gone) must not hide the cause.
+      await this.#call({ op: 'end', tx, commit: false }).catch(() => {});
+      throw error;
+    }
+    await this.#call({ op: 'end', tx, commit: true });
+    return result;
   }
 
   // In-process: no connection to lose, so onConnectionChange never fires.
   async listen(channel: string, onMessage: (payload: string) => void) {
     assertChannelName(channel);
-    return this.#pg.listen(channel, onMessage);
+    const subscription = (await this.#call({ op: 'listen', channel })) as number;
+    this.#listeners.set(subscription, onMessage);
+    return async () => {
+      this.#listeners.delete(subscription);
+      await this.#call({ op: 'unlisten', subscription });
+    };
   }
 
   async notify(channel: string, payload: string): Promise<void> {
     assertChannelName(channel);
-    await this.#pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   async close(): Promise<void> {
-    await this.#pg.close();
-    await this.#unlock();
+    try {
+      if (this.#stopped === undefined) await this.#call({ op: 'close' });
+    } finally {
+      this.#stopped ??= new Error('The embedded database is closed.');
+      await this.#worker.terminate();
+      await this.#unlock();
+    }
   }
+
+  #call(call: Call): Promise<unknown> {
+    if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...call, id });
+    });
+  }
+
+  #receive(message: Message): void {
+    switch (message.kind) {
+      case 'answer':
+      case 'error': {
+        const waiting = this.#pending.get(message.id);
+        if (waiting === undefined) return;
+        this.#pending.delete(message.id);
+        if (this.#pending.size === 0) this.#worker.unref();
+        if (message.kind === 'answer') waiting.resolve(message.value);
+        else waiting.reject(deserializeError(message.error));
+        return;
+      }
+      case 'notification':
+        this.#listeners.get(message.subscription)?.(message.payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The worker is gone: whatever waits on it fails, and so does every later call. */
+  #stop(error: Error): void {
+    this.#stopped ??= error;
+    for (const waiting of this.#pending.values()) waiting.reject(this.#stopped);
+    this.#pending.clear();
+  }
+}
+
+/** Resolves when the worker has opened the database; rejects with why it could not. */
+function opened(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Message) => {
+      if (message.kind === 'ready') done(() => resolve());
+      else if (message.kind === 'failed') done(() => reject(deserializeError(message.error)));
+    };
+    const onError = (error: Error) => done(() => reject(error));
+    const onExit = (code: number) =>
+      done(() => reject(new Error(`The embedded database's worker exited (code ${code}).`)));
+    const done = (settle: () => void) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      settle();
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
 }
