@@ -34,8 +34,8 @@ import { WebhookSender } from './features/webhooks/webhook-sender.js';
 import { WebhookService } from './features/webhooks/webhook-service.js';
 import { WebhookStore } from './features/webhooks/webhook-store.js';
 import { createMetrics, NO_METRICS } from './http/metrics.js';
-import { FixedWindowLimiter } from './http/rate-limiter.js';
-import { RecentlyVerified } from './http/recently-verified.js';
+import { FixedWindowLimiter } from './core/rate-limiter.js';
+import { RecentlyVerified } from './core/recently-verified.js';
 
 export type Services = ReturnType<typeof createServices>;
 

@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { pickErrors } from '../../http/error-schemas.js';
-import { BadDataError, ContentTypeError } from '../../http/errors.js';
+import { BadDataError, ContentTypeError } from '../../core/errors.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import { InsufficientScopeError } from './authz-errors.js';
 import { type Introspection, mayIntrospect } from './introspection.js';

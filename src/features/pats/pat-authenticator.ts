@@ -1,9 +1,9 @@
-import { tooManyFailedAttempts } from '../../http/errors.js';
+import { tooManyFailedAttempts } from '../../core/errors.js';
 import type { AuthOutcome } from '../../http/metrics.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
-import type { RecentlyVerified } from '../../http/recently-verified.js';
-import type { TokenGrant } from '../scopes/scopes.js';
-import type { User } from '../users/user.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
+import type { RecentlyVerified } from '../../core/recently-verified.js';
+import type { TokenGrant } from '../../core/scopes.js';
+import type { User } from '../../core/user.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { PatCredential, PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { NotFoundError } from '../../http/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { patIdParamsSchema, rotatePatSchema, tokenUsageSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService, RotatePatInput } from './pat-service.js';

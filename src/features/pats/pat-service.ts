@@ -6,12 +6,13 @@ import {
   NotFoundError,
   OperationDeniedError,
   UnauthorizedError,
-} from '../../http/errors.js';
-import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
+} from '../../core/errors.js';
+import type { Actor, AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
-import { beyondMaker, checkGrantRequest } from '../scopes/scopes.js';
+import { beyondMaker, checkGrantRequest } from '../../core/scopes.js';
 import type { CredentialCheck } from '../users/credential-check.js';
-import type { AccountType } from '../users/user.js';
+import type { AccountType } from '../../core/user.js';
 import { expiryWarning } from './expiry-warning.js';
 import { assertExpiryAllowed, parseExpiry } from './pat-expiry.js';
 import { type Pat, type PatJson, patEventData, toPatJson, withGrant } from './pat.js';

@@ -1,6 +1,6 @@
 import { PgCode, pgErrorCode, type Queryable } from '../../db/db.js';
-import { grantFor, type TokenGrant } from '../scopes/scopes.js';
-import type { AccountType, User } from '../users/user.js';
+import { grantFor, type TokenGrant } from '../../core/scopes.js';
+import type { AccountType, User } from '../../core/user.js';
 import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 import type { Pat } from './pat.js';
 

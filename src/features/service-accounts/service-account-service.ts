@@ -1,10 +1,11 @@
 import { type Db, PgCode, pgErrorCode } from '../../db/db.js';
-import { BadDataError, NameExistsError, NotFoundError } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import { BadDataError, NameExistsError, NotFoundError } from '../../core/errors.js';
+import type { Actor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { PatStore } from '../pats/pat-store.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { CredentialCheck } from '../users/credential-check.js';
-import type { RootRole, User } from '../users/user.js';
+import type { RootRole, User } from '../../core/user.js';
 import type { UserStore } from '../users/user-store.js';
 import { serviceAccountEventData } from './service-account.js';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.js';
-import { PasswordMismatch } from '../../http/errors.js';
+import { PasswordMismatch } from '../../core/errors.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import type { UserStore } from '../users/user-store.js';
 import type { SessionService } from './session-service.js';
 

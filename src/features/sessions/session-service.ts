@@ -3,13 +3,11 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/db.js';
-import { tooManyFailedAttempts } from '../../http/errors.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
-import type { RecentlyVerified } from '../../http/recently-verified.js';
-import type { User } from '../users/user.js';
+import { tooManyFailedAttempts } from '../../core/errors.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
+import type { RecentlyVerified } from '../../core/recently-verified.js';
+import type { User } from '../../core/user.js';
 import type { SessionStore } from './session-store.js';
-
-export const SESSION_COOKIE = 'unleash-session';
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('base64url');

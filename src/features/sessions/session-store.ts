@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 
 export class SessionStore {

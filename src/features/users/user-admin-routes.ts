@@ -6,10 +6,11 @@ import {
   takePasswordChange,
 } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
-import { ROLE_IDS, ROOT_ROLES, type RootRole, roleFromId, toPublicUser } from './user.js';
+import { ROLE_IDS, ROOT_ROLES, type RootRole, roleFromId } from '../../core/user.js';
+import { toPublicUser } from './public-user.js';
 import type { UserService } from './user-service.js';
 
 const TAGS = ['Users'];

@@ -4,15 +4,15 @@ import {
   NameExistsError,
   NotFoundError,
   OperationDeniedError,
-} from '../../http/errors.js';
-import type { AuditActor, AuditLog } from '../events/audit.js';
+} from '../../core/errors.js';
+import type { AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
-import type { PatStore } from '../pats/pat-store.js';
-import type { SessionStore } from '../sessions/session-store.js';
+import type { UserSessionStore, UserTokenStore } from './credential-stores.js';
 import type { CredentialCheck } from './credential-check.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
-import type { RootRole, User } from './user.js';
+import type { RootRole, User } from '../../core/user.js';
 import type { UserStore } from './user-store.js';
 
 export interface CreateUserInput {
@@ -63,8 +63,8 @@ function lastAdminError(): OperationDeniedError {
 export interface UserServiceDeps {
   db: Db;
   users: UserStore;
-  sessions: SessionStore;
-  pats: PatStore;
+  sessions: UserSessionStore;
+  pats: UserTokenStore;
   audit: AuditLog;
   revocations: RevocationBus;
   hasher: PasswordHasher;
@@ -79,8 +79,8 @@ export interface UserServiceDeps {
 export class UserService {
   private readonly db: Db;
   private readonly users: UserStore;
-  private readonly sessions: SessionStore;
-  private readonly pats: PatStore;
+  private readonly sessions: UserSessionStore;
+  private readonly pats: UserTokenStore;
   private readonly audit: AuditLog;
   private readonly revocations: RevocationBus;
   private readonly hasher: PasswordHasher;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { AccountType, RootRole, User } from './user.js';
+import type { AccountType, RootRole, User } from '../../core/user.js';
 
 export interface UserRow {
   id: number;
