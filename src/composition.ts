@@ -9,6 +9,7 @@ import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { IdleTokens } from './features/pats/idle-tokens.js';
+import { ExpiryNoticeStore } from './features/pats/expiry-notice-store.js';
 import { ExpiryNotices } from './features/pats/expiry-notices.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
 import { PatInventoryStore } from './features/pats/pat-inventory-store.js';
@@ -193,6 +194,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   });
   const expiryNotices = new ExpiryNotices({
     db,
+    pats: patStore,
+    notices: new ExpiryNoticeStore(),
     audit,
     leadDays: config.expiryWarningDays,
     intervalMs: EXPIRY_NOTICE_INTERVAL_MS,
