@@ -65,11 +65,6 @@ export class PgliteDb implements Db {
     return this.#pg.listen(channel, onMessage);
   }
 
-  async notify(channel: string, payload: string): Promise<void> {
-    assertChannelName(channel);
-    await this.#pg.query('SELECT pg_notify($1, $2)', [channel, payload]);
-  }
-
   async close(): Promise<void> {
     await this.#pg.close();
     await this.#unlock();
