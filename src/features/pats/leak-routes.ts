@@ -56,7 +56,6 @@ export function leakRoutes(leaks: LeakedTokens, reports: FixedWindowLimiter) {
           ip: request.ip,
           userAgent: typeof agent === 'string' ? agent.slice(0, MAX_USER_AGENT) : null,
         });
-        reply.header('cache-control', 'no-store');
         return reply.code(202).send();
       },
     );

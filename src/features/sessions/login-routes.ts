@@ -73,7 +73,6 @@ export function loginRoutes(
           session.id,
           sessionCookieOptions(request, session.expiresAt),
         );
-        reply.header('cache-control', 'no-store');
         return toPublicUser(user);
       },
     );

@@ -66,8 +66,7 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(401, 403),
         },
       },
-      async (_request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async () => {
         const list = await users.list();
         return {
           users: list.map(toPublicUser),
@@ -121,7 +120,6 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           rootRole: toRole(body.rootRole),
         });
         reply.header('location', `/api/admin/user-admin/${user.id}`);
-        reply.header('cache-control', 'no-store');
         return reply.code(201).send(toPublicUser(user));
       },
     );
@@ -137,8 +135,7 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(400, 401, 403, 404),
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return toPublicUser(await users.get(request.params.id));
       },
     );
@@ -164,14 +161,13 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(400, 401, 403, 404, 409, 415),
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const body = request.body;
         const user = await users.update(actorOf(request), request.params.id, {
           ...(body.name !== undefined && { name: body.name }),
           ...(body.email !== undefined && { email: body.email }),
           ...(body.rootRole !== undefined && { rootRole: toRole(body.rootRole) }),
         });
-        reply.header('cache-control', 'no-store');
         return toPublicUser(user);
       },
     );
