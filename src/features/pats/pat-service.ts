@@ -50,14 +50,31 @@ export interface PatOwner {
   accountType: AccountType;
 }
 
+/** What the service uses of its store: the real PatStore, or the fake in unit tests. */
+export type PatServiceStore = Pick<
+  PatStore,
+  | 'countUnexpired'
+  | 'deleteMatching'
+  | 'deleteOwned'
+  | 'descriptionTaken'
+  | 'findOwned'
+  | 'insert'
+  | 'listForUser'
+  | 'listForUsers'
+  | 'lockForRotation'
+  | 'lockOwner'
+  | 'rotate'
+>;
+
+// Each dependency is named by the part the service calls, so unit tests can pass fakes.
 export interface PatServiceDeps {
-  db: Db;
-  store: PatStore;
-  audit: AuditLog;
+  db: Pick<Db, 'transaction'>;
+  store: PatServiceStore;
+  audit: Pick<AuditLog, 'record'>;
   rules: PatRules;
-  revocations: RevocationBus;
-  unacknowledged: UnacknowledgedPats;
-  credentials: CredentialCheck;
+  revocations: Pick<RevocationBus, 'announce' | 'apply'>;
+  unacknowledged: Pick<UnacknowledgedPats, 'add'>;
+  credentials: Pick<CredentialCheck, 'assertLive'>;
   /** Each user's token list, kept true by the revocation bus. */
   lists: PatListCache;
   clock?: () => Date;
@@ -70,13 +87,13 @@ export interface PatServiceDeps {
 export const MAX_DESCRIPTION_BYTES = 16 * 1024;
 
 export class PatService {
-  private readonly db: Db;
-  private readonly store: PatStore;
-  private readonly audit: AuditLog;
+  private readonly db: PatServiceDeps['db'];
+  private readonly store: PatServiceStore;
+  private readonly audit: PatServiceDeps['audit'];
   private readonly rules: PatRules;
-  private readonly revocations: RevocationBus;
-  private readonly unacknowledged: UnacknowledgedPats;
-  private readonly credentials: CredentialCheck;
+  private readonly revocations: PatServiceDeps['revocations'];
+  private readonly unacknowledged: PatServiceDeps['unacknowledged'];
+  private readonly credentials: PatServiceDeps['credentials'];
   private readonly lists: PatListCache;
   private readonly clock: () => Date;
 

@@ -60,15 +60,29 @@ function lastAdminError(): OperationDeniedError {
  * User administration. Every change that alters what a user may do takes effect at once: it
  * is announced to all instances in its transaction and applied to this one after commit.
  */
+/** What the service uses of the users store: the real UserStore, or the fake in unit tests. */
+export type UserServiceStore = Pick<
+  UserStore,
+  | 'findLive'
+  | 'insert'
+  | 'listLive'
+  | 'lockAndCountAdmins'
+  | 'lockLive'
+  | 'setPasswordHash'
+  | 'softDelete'
+  | 'update'
+>;
+
+// Each dependency is named by the part the service calls, so unit tests can pass fakes.
 export interface UserServiceDeps {
-  db: Db;
-  users: UserStore;
-  sessions: UserSessionStore;
-  pats: UserTokenStore;
-  audit: AuditLog;
-  revocations: RevocationBus;
-  hasher: PasswordHasher;
-  credentials: CredentialCheck;
+  db: Pick<Db, 'transaction'>;
+  users: UserServiceStore;
+  sessions: Pick<UserSessionStore, 'deleteForUser'>;
+  pats: Pick<UserTokenStore, 'deleteForUser'>;
+  audit: Pick<AuditLog, 'record'>;
+  revocations: Pick<RevocationBus, 'announce' | 'apply'>;
+  hasher: Pick<PasswordHasher, 'hash'>;
+  credentials: Pick<CredentialCheck, 'assertLive'>;
 }
 
 /*
@@ -77,14 +91,14 @@ export interface UserServiceDeps {
  * the target user's row, then the acting credential (CredentialCheck), then whatever is deleted.
  */
 export class UserService {
-  private readonly db: Db;
-  private readonly users: UserStore;
-  private readonly sessions: UserSessionStore;
-  private readonly pats: UserTokenStore;
-  private readonly audit: AuditLog;
-  private readonly revocations: RevocationBus;
-  private readonly hasher: PasswordHasher;
-  private readonly credentials: CredentialCheck;
+  private readonly db: UserServiceDeps['db'];
+  private readonly users: UserServiceStore;
+  private readonly sessions: UserServiceDeps['sessions'];
+  private readonly pats: UserServiceDeps['pats'];
+  private readonly audit: UserServiceDeps['audit'];
+  private readonly revocations: UserServiceDeps['revocations'];
+  private readonly hasher: UserServiceDeps['hasher'];
+  private readonly credentials: UserServiceDeps['credentials'];
 
   constructor(deps: UserServiceDeps) {
     this.db = deps.db;
