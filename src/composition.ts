@@ -91,19 +91,19 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     MINUTE_MS,
   );
   const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashQueueMax);
-  const patAuthenticator = new PatAuthenticator(
-    patStore,
-    credentialCache,
-    seenAt,
-    authFailures,
-    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
-  );
-  const credentials = new CredentialCheck(patStore, sessionStore);
   const metrics = config.metricsEnabled
     ? createMetrics({ credentialCacheEntries: () => credentialCache.size, db })
     : NO_METRICS;
+  const patAuthenticator = new PatAuthenticator({
+    store: patStore,
+    cache: credentialCache,
+    seenAt,
+    failures: authFailures,
+    recent: new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
+    ...(metrics.enabled && { onOutcome: (outcome) => metrics.authOutcome(outcome) }),
+  });
+  const credentials = new CredentialCheck(patStore, sessionStore);
   if (metrics.enabled) {
-    patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
     metrics.setHashingSource(() => ({
       inFlight: hasher.state.running,
       queued: hasher.state.waiting,
@@ -148,13 +148,13 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
         });
   const leakedTokens = new LeakedTokens({ db, store: patStore, audit, revocations });
   const leakReports = new FixedWindowLimiter(config.leakReportRateLimitPerMinute, MINUTE_MS);
-  const sessions = new SessionService(
-    sessionStore,
-    { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
-    authFailures,
-    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
-  );
-  const login = new LoginService(db, userStore, sessions, hasher);
+  const sessions = new SessionService({
+    store: sessionStore,
+    rules: { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
+    failures: authFailures,
+    recent: new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
+  });
+  const login = new LoginService({ db, users: userStore, sessions, hasher });
   const userService = new UserService({
     db,
     users: userStore,

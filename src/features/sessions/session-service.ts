@@ -28,15 +28,29 @@ export interface SessionRules {
   maxPerUser: number;
 }
 
+export interface SessionServiceDeps {
+  store: SessionStore;
+  rules: SessionRules;
+  /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
+  failures: FixedWindowLimiter;
+  recent: RecentlyVerified;
+  clock?: () => Date;
+}
+
 export class SessionService {
-  constructor(
-    private readonly store: SessionStore,
-    private readonly rules: SessionRules,
-    /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
-    private readonly failures: FixedWindowLimiter,
-    private readonly recent: RecentlyVerified,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly store: SessionStore;
+  private readonly rules: SessionRules;
+  private readonly failures: FixedWindowLimiter;
+  private readonly recent: RecentlyVerified;
+  private readonly clock: () => Date;
+
+  constructor(deps: SessionServiceDeps) {
+    this.store = deps.store;
+    this.rules = deps.rules;
+    this.failures = deps.failures;
+    this.recent = deps.recent;
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   /**
    * A new session id at every login (no fixation); the oldest beyond the cap are ended. In
