@@ -2,7 +2,9 @@
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
-import type { Db } from './db/db.js';
+import type { AuditActor } from './core/actor.js';
+import type { Db, Queryable } from './db/db.js';
+import { transactional } from './db/transactional.js';
 import { Introspection } from './features/authz/introspection.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
@@ -21,7 +23,7 @@ import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
 import { SeenAtTracker } from './features/pats/seen-at-tracker.js';
 import { UnacknowledgedPats } from './features/pats/unacknowledged-pats.js';
-import { RevocationBus } from './features/revocation/revocation-bus.js';
+import { type Revocation, RevocationBus } from './features/revocation/revocation-bus.js';
 import { ServiceAccountService } from './features/service-accounts/service-account-service.js';
 import { LoginService } from './features/sessions/login-service.js';
 import { SessionService } from './features/sessions/session-service.js';
@@ -53,7 +55,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const patStore = new PatStore(db);
   const sessionStore = new SessionStore(db);
   // Every event is fanned out to the webhooks' outbox in the statement that records it.
-  const eventStore = new EventStore(db, fanOutSql());
+  const fanOut = fanOutSql();
+  const eventStore = new EventStore(db, fanOut);
   const patUsageStore = new PatUsageStore(db);
   const webhookStore = new WebhookStore(db);
   const deliveryStore = new DeliveryStore(db);
@@ -155,23 +158,31 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     recent: new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
   });
   const login = new LoginService({ db, users: userStore, sessions, hasher });
+  // The unit of work: each call gets every store bound to one new transaction. Audit, the
+  // credential re-check and revocation notices are bound to it too, so that nothing a change
+  // writes can miss its transaction.
+  const unitOfWork = transactional(db, (tx: Queryable) => {
+    const pats = new PatStore(tx);
+    const sessions = new SessionStore(tx);
+    return {
+      users: new UserStore(tx),
+      pats,
+      sessions,
+      audit: new AuditLog(new EventStore(tx, fanOut)),
+      credentials: { assertLive: (actor: AuditActor) => credentials.assertLive(tx, actor) },
+      revocations: { announce: (revocation: Revocation) => revocations.announce(tx, revocation) },
+    };
+  });
   const userService = new UserService({
-    db,
+    transactional: unitOfWork,
     users: userStore,
-    sessions: sessionStore,
-    pats: patStore,
-    audit,
     revocations,
     hasher,
-    credentials,
   });
   const serviceAccounts = new ServiceAccountService({
-    db,
+    transactional: unitOfWork,
     users: userStore,
-    pats: patStore,
-    audit,
     revocations,
-    credentials,
   });
   const webhookSender = new WebhookSender(db, deliveryStore, {
     timeoutMs: config.webhookTimeoutMs,

@@ -218,8 +218,8 @@ export class PatStore {
   }
 
   /** Deletes all of a user's tokens (password change, user deletion). */
-  async deleteForUser(tx: Queryable, userId: number): Promise<void> {
-    await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [userId]);
+  async deleteForUser(userId: number): Promise<void> {
+    await this.db.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [userId]);
   }
 
   /** Deletes the token with this selector, whoever owns it; returns what was deleted. */

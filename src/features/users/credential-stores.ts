@@ -6,15 +6,21 @@ import type { Queryable } from '../../db/db.js';
 // real ones, and the import graph keeps one direction.
 
 export interface UserTokenStore {
-  /** Deletes all of a user's tokens (password change, user deletion). */
-  deleteForUser(tx: Queryable, userId: number): Promise<void>;
   /** Share-locks the token's row if it is live and the user's; false when it is not. */
   holdLive(tx: Queryable, tokenId: number, userId: number): Promise<boolean>;
 }
 
 export interface UserSessionStore {
-  /** Ends all of a user's sessions but the one with `exceptIdHash`, if given. */
-  deleteForUser(tx: Queryable, userId: number, exceptIdHash?: string): Promise<void>;
   /** Share-locks the session's row if it is live and the user's; false when it is not. */
   holdLive(tx: Queryable, idHash: string, userId: number): Promise<boolean>;
+}
+
+/** A user's tokens, in a unit of work: deleted with the user or at a password change. */
+export interface UserTokens {
+  deleteForUser(userId: number): Promise<void>;
+}
+
+/** A user's sessions, in a unit of work: all but `exceptIdHash`, if given, are ended. */
+export interface UserSessions {
+  deleteForUser(userId: number, exceptIdHash?: string): Promise<void>;
 }

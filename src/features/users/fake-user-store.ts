@@ -1,4 +1,4 @@
-import { PgCode, type Queryable } from '../../db/db.js';
+import { PgCode } from '../../db/db.js';
 import type { AccountType, RootRole, User } from '../../core/user.js';
 import type { UserServiceStore } from './user-service.js';
 import type { NewUser } from './user-store.js';
@@ -50,7 +50,7 @@ export class FakeUserStore implements UserServiceStore {
       .map((row) => ({ ...row.user }));
   }
 
-  async lockLive(_tx: Queryable, id: number, accountType: AccountType): Promise<User | undefined> {
+  async lockLive(id: number, accountType: AccountType): Promise<User | undefined> {
     return this.findLive(id, accountType);
   }
 
@@ -61,7 +61,6 @@ export class FakeUserStore implements UserServiceStore {
   }
 
   async update(
-    _tx: Queryable,
     id: number,
     changes: { name?: string | null; email?: string | null; rootRole?: RootRole },
   ): Promise<User> {
@@ -71,12 +70,12 @@ export class FakeUserStore implements UserServiceStore {
     return { ...row.user };
   }
 
-  async softDelete(_tx: Queryable, id: number): Promise<void> {
+  async softDelete(id: number): Promise<void> {
     const row = this.rows.find((r) => r.user.id === id);
     if (row) row.deleted = true;
   }
 
-  async setPasswordHash(_tx: Queryable, id: number, passwordHash: string): Promise<void> {
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
     const row = this.rows.find((r) => r.user.id === id);
     if (row) row.passwordHash = passwordHash;
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLI_ACTOR } from '../../core/actor.js';
 import { BadDataError, NameExistsError, OperationDeniedError } from '../../core/errors.js';
-import { fakeTransactions } from '../../db/fake-db.js';
+import { fakeTransactional } from '../../db/fake-db.js';
 import { FakeUserStore } from './fake-user-store.js';
 import { UserService } from './user-service.js';
 
@@ -15,15 +15,18 @@ function setUp() {
   const users = new FakeUserStore();
   const deletedCredentials: number[] = [];
   const service = new UserService({
-    db: fakeTransactions,
+    transactional: fakeTransactional({
+      users,
+      sessions: { deleteForUser: async (id) => void deletedCredentials.push(id) },
+      pats: { deleteForUser: async (id) => void deletedCredentials.push(id) },
+      audit: { record: async () => {} },
+      credentials: { assertLive: async () => {} },
+      revocations: { announce: async () => {} },
+    }),
     users,
-    sessions: { deleteForUser: async (_tx, id) => void deletedCredentials.push(id) },
-    pats: { deleteForUser: async (_tx, id) => void deletedCredentials.push(id) },
-    audit: { record: async () => {} },
-    revocations: { announce: async () => {}, apply: () => {} },
+    revocations: { apply: () => {} },
     // The real hasher is deliberately slow; the rules do not depend on the hash.
     hasher: { hash: async (password) => `hashed:${password}` },
-    credentials: { assertLive: async () => {} },
   });
   return { service, users, deletedCredentials };
 }
