@@ -3,7 +3,7 @@
 //      other without cycles;
 //   2. every table is written (INSERT, UPDATE, DELETE) from one file only (migrations aside).
 // Prints the import graph between parts, every cycle, and each table's writers. Exits 1 when
-// a rule is broken, so it can guard CI once the codebase meets it (issue 10).
+// a rule is broken, so CI can run it as a guard.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';

@@ -24,7 +24,7 @@ import { webhookRoutes } from './features/webhooks/webhook-routes.js';
 import { createAuthenticate, onResource } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
-import { ServiceUnavailableError } from './http/errors.js';
+import { ServiceUnavailableError } from './core/errors.js';
 import { registerMetricsRoute } from './http/metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOpenApi } from './http/openapi.js';

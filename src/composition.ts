@@ -2,13 +2,16 @@
 
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
-import type { Db } from './db/db.js';
+import type { AuditActor } from './core/actor.js';
+import type { Db, Queryable } from './db/db.js';
+import { transactional } from './db/transactional.js';
 import { Introspection } from './features/authz/introspection.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { IdleTokens } from './features/pats/idle-tokens.js';
+import { ExpiryNoticeStore } from './features/pats/expiry-notice-store.js';
 import { ExpiryNotices } from './features/pats/expiry-notices.js';
 import { LeakedTokens } from './features/pats/leaked-tokens.js';
 import { PatInventoryStore } from './features/pats/pat-inventory-store.js';
@@ -20,7 +23,7 @@ import { PatService } from './features/pats/pat-service.js';
 import { PatStore } from './features/pats/pat-store.js';
 import { SeenAtTracker } from './features/pats/seen-at-tracker.js';
 import { UnacknowledgedPats } from './features/pats/unacknowledged-pats.js';
-import { RevocationBus } from './features/revocation/revocation-bus.js';
+import { type Revocation, RevocationBus } from './features/revocation/revocation-bus.js';
 import { ServiceAccountService } from './features/service-accounts/service-account-service.js';
 import { LoginService } from './features/sessions/login-service.js';
 import { SessionService } from './features/sessions/session-service.js';
@@ -34,8 +37,8 @@ import { WebhookSender } from './features/webhooks/webhook-sender.js';
 import { WebhookService } from './features/webhooks/webhook-service.js';
 import { WebhookStore } from './features/webhooks/webhook-store.js';
 import { createMetrics, NO_METRICS } from './http/metrics.js';
-import { FixedWindowLimiter } from './http/rate-limiter.js';
-import { RecentlyVerified } from './http/recently-verified.js';
+import { FixedWindowLimiter } from './core/rate-limiter.js';
+import { RecentlyVerified } from './core/recently-verified.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -52,7 +55,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   const patStore = new PatStore(db);
   const sessionStore = new SessionStore(db);
   // Every event is fanned out to the webhooks' outbox in the statement that records it.
-  const eventStore = new EventStore(db, fanOutSql());
+  const fanOut = fanOutSql();
+  const eventStore = new EventStore(db, fanOut);
   const patUsageStore = new PatUsageStore(db);
   const webhookStore = new WebhookStore(db);
   const deliveryStore = new DeliveryStore(db);
@@ -90,19 +94,19 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     MINUTE_MS,
   );
   const hasher = new PasswordHasher(config.passwordHashConcurrency, config.passwordHashQueueMax);
-  const patAuthenticator = new PatAuthenticator(
-    patStore,
-    credentialCache,
-    seenAt,
-    authFailures,
-    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
-  );
-  const credentials = new CredentialCheck(patStore, sessionStore);
   const metrics = config.metricsEnabled
     ? createMetrics({ credentialCacheEntries: () => credentialCache.size, db })
     : NO_METRICS;
+  const patAuthenticator = new PatAuthenticator({
+    store: patStore,
+    cache: credentialCache,
+    seenAt,
+    failures: authFailures,
+    recent: new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
+    ...(metrics.enabled && { onOutcome: (outcome) => metrics.authOutcome(outcome) }),
+  });
+  const credentials = new CredentialCheck(patStore, sessionStore);
   if (metrics.enabled) {
-    patAuthenticator.onOutcome = (outcome) => metrics.authOutcome(outcome);
     metrics.setHashingSource(() => ({
       inFlight: hasher.state.running,
       queued: hasher.state.waiting,
@@ -147,30 +151,38 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
         });
   const leakedTokens = new LeakedTokens({ db, store: patStore, audit, revocations });
   const leakReports = new FixedWindowLimiter(config.leakReportRateLimitPerMinute, MINUTE_MS);
-  const sessions = new SessionService(
-    sessionStore,
-    { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
-    authFailures,
-    new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
-  );
-  const login = new LoginService(db, userStore, sessions, hasher);
+  const sessions = new SessionService({
+    store: sessionStore,
+    rules: { ttlMs: config.sessionTtlHours * 3600_000, maxPerUser: config.sessionMaxPerUser },
+    failures: authFailures,
+    recent: new RecentlyVerified(VOUCH_MS, VOUCH_MAX_ENTRIES),
+  });
+  const login = new LoginService({ db, users: userStore, sessions, hasher });
+  // The unit of work: each call gets every store bound to one new transaction. Audit, the
+  // credential re-check and revocation notices are bound to it too, so that nothing a change
+  // writes can miss its transaction.
+  const unitOfWork = transactional(db, (tx: Queryable) => {
+    const pats = new PatStore(tx);
+    const sessions = new SessionStore(tx);
+    return {
+      users: new UserStore(tx),
+      pats,
+      sessions,
+      audit: new AuditLog(new EventStore(tx, fanOut)),
+      credentials: { assertLive: (actor: AuditActor) => credentials.assertLive(tx, actor) },
+      revocations: { announce: (revocation: Revocation) => revocations.announce(tx, revocation) },
+    };
+  });
   const userService = new UserService({
-    db,
+    transactional: unitOfWork,
     users: userStore,
-    sessions: sessionStore,
-    pats: patStore,
-    audit,
     revocations,
     hasher,
-    credentials,
   });
   const serviceAccounts = new ServiceAccountService({
-    db,
+    transactional: unitOfWork,
     users: userStore,
-    pats: patStore,
-    audit,
     revocations,
-    credentials,
   });
   const webhookSender = new WebhookSender(db, deliveryStore, {
     timeoutMs: config.webhookTimeoutMs,
@@ -193,6 +205,8 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
   });
   const expiryNotices = new ExpiryNotices({
     db,
+    pats: patStore,
+    notices: new ExpiryNoticeStore(),
     audit,
     leadDays: config.expiryWarningDays,
     intervalMs: EXPIRY_NOTICE_INTERVAL_MS,

@@ -38,7 +38,7 @@ async function listenRoundTrip(db: Db): Promise<number> {
       })
         .then((unsubscribe) => {
           stop = unsubscribe;
-          return db.notify(DOCTOR_CHANNEL, payload);
+          return db.query('SELECT pg_notify($1, $2)', [DOCTOR_CHANNEL, payload]);
         })
         .catch(reject);
     });

@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { isConnectionError } from '../db/db.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../core/errors.js';
 import { NotMigratedError } from './context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 import { buildProgram, type Outcome } from './program.js';

@@ -5,7 +5,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDb } from '../db/open-db.js';
-import { ROOT_ROLES, type RootRole } from '../features/users/user.js';
+import { ROOT_ROLES, type RootRole } from '../core/user.js';
 import { withContext } from './context.js';
 import { doctor } from './doctor.js';
 import { createOutput, type Output } from './output.js';

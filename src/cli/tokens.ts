@@ -1,9 +1,9 @@
 // unlatch tokens list|revoke: PatService's operator revocation, with the same pat-deleted
 // events and the same at-once revocation (NOTIFY) as a delete through the API.
 
-import { CLI_ACTOR } from '../features/events/audit.js';
+import { CLI_ACTOR } from '../core/actor.js';
 import type { Pat } from '../features/pats/pat.js';
-import { NotFoundError } from '../http/errors.js';
+import { NotFoundError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { day, type Output, table, UsageError } from './output.js';
 import { findUser } from './users.js';

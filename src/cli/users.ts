@@ -1,10 +1,10 @@
 // unlatch users list|create|set-role|reset-password|delete: UserService, as the API uses it,
 // so the rules (password policy, last Admin, at-once revocation) and events are the same.
 
-import { CLI_ACTOR } from '../features/events/audit.js';
+import { CLI_ACTOR } from '../core/actor.js';
 import { generatePassword } from '../features/users/password.js';
-import type { RootRole, User } from '../features/users/user.js';
-import { NotFoundError } from '../http/errors.js';
+import type { RootRole, User } from '../core/user.js';
+import { NotFoundError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { day, type Output, table } from './output.js';
 

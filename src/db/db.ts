@@ -22,7 +22,6 @@ export interface Db extends Queryable {
     onMessage: (payload: string) => void,
     onConnectionChange?: (connected: boolean) => void,
   ): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
   /** Connection pool counts, for metrics; absent where there is no pool (PGlite). */
   poolStats?(): PoolStats;

@@ -82,11 +82,6 @@ export class PgDb implements Db {
     return this.#listener.subscribe(channel, onMessage, onConnectionChange);
   }
 
-  async notify(channel: string, payload: string): Promise<void> {
-    assertChannelName(channel);
-    await this.#pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-  }
-
   poolStats(): PoolStats {
     return {
       total: this.#pool.totalCount,

@@ -109,7 +109,7 @@ export class PgliteDb implements Db {
     return result;
   }
 
-  // In-process: no connection to lose, so onConnectionChange never fires.
+  // In this process: no connection to lose, so onConnectionChange never fires.
   async listen(channel: string, onMessage: (payload: string) => void) {
     assertChannelName(channel);
     const subscription = (await this.#call({ op: 'listen', channel })) as number;
@@ -118,11 +118,6 @@ export class PgliteDb implements Db {
       this.#listeners.delete(subscription);
       await this.#call({ op: 'unlisten', subscription });
     };
-  }
-
-  async notify(channel: string, payload: string): Promise<void> {
-    assertChannelName(channel);
-    await this.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
   async close(): Promise<void> {

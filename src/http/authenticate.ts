@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../features/events/audit.js';
-import { holdsScope } from '../features/scopes/scopes.js';
-import type { PatAuthenticator } from '../features/pats/pat-authenticator.js';
-import { tokenFromAuthorization } from '../features/pats/token.js';
-import { SESSION_COOKIE, type SessionService } from '../features/sessions/session-service.js';
-import type { User } from '../features/users/user.js';
+import type { Actor } from '../core/actor.js';
+import { holdsScope, type TokenGrant } from '../core/scopes.js';
+import type { User } from '../core/user.js';
+import { tokenFromAuthorization } from './authorization-header.js';
 import { assertNotCrossSiteWrite } from './cross-site.js';
 import {
   AuthenticationRequired,
@@ -13,9 +11,9 @@ import {
   PermissionError,
   TooManyRequestsError,
   UnauthorizedError,
-} from './errors.js';
-import type { FixedWindowLimiter } from './rate-limiter.js';
-import { sessionCookieOptions } from './session-cookie.js';
+} from '../core/errors.js';
+import type { FixedWindowLimiter } from '../core/rate-limiter.js';
+import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';
 
 export type Principal =
   | { user: User; via: 'session'; sessionIdHash: string }
@@ -111,12 +109,35 @@ export function requireAdmin(request: FastifyRequest): Principal {
   return principal;
 }
 
+// The two ways in, as the hook needs them. The sessions and pats features implement them;
+// the composition root hands them over, so http/ depends on no feature.
+
+/** A live session found by its cookie; extendedTo is set when its expiry slid forward. */
+export interface SessionResolver {
+  resolve(
+    sessionId: string,
+    clientKey: string,
+    tokenFollows: boolean,
+  ): Promise<{ user: User; idHash: string; extendedTo?: Date } | undefined>;
+}
+
+/** The owner and grants of a live personal access token. */
+export interface TokenAuthenticator {
+  authenticate(
+    token: string,
+    clientKey: string,
+    userAgent?: string,
+  ): Promise<
+    { tokenId: number; user: User; scopes: readonly string[]; grant: TokenGrant } | undefined
+  >;
+}
+
 /**
  * The session cookie wins over the Authorization header (as Unleash). A cookie that matches no
  * live session counts as no cookie. No credentials at all is AuthenticationRequired; anything
  * presented that does not resolve to a live user is UnauthorizedError.
  */
-export function createAuthenticate(sessions: SessionService, pats: PatAuthenticator) {
+export function createAuthenticate(sessions: SessionResolver, pats: TokenAuthenticator) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const sessionId = request.cookies[SESSION_COOKIE];
     const header = request.headers.authorization;

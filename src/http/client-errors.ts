@@ -1,6 +1,11 @@
 import type { Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import {
+  type ApiError,
+  BadRequestError,
+  HeadersTooLargeError,
+  RequestTimeoutError,
+} from '../core/errors.js';
 import { DEFAULT_HEADERS } from './security-headers.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -10,27 +15,16 @@ const STATUS_TEXT: Record<number, string> = {
   431: 'Request Header Fields Too Large',
 };
 
-function classify(code: string | undefined): { status: number; name: string; message: string } {
+/** The catalogue's error for a parser error code. */
+function classify(code: string | undefined): ApiError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return {
-        status: 431,
-        name: 'HeadersTooLargeError',
-        message: 'The request headers are larger than this server accepts.',
-      };
+      return new HeadersTooLargeError();
     case 'ERR_HTTP_REQUEST_TIMEOUT':
     case 'ERR_HTTP_HEADERS_TIMEOUT':
-      return {
-        status: 408,
-        name: 'RequestTimeoutError',
-        message: 'The request took too long to arrive.',
-      };
+      return new RequestTimeoutError();
     default:
-      return {
-        status: 400,
-        name: 'BadRequestError',
-        message: 'The request could not be parsed as HTTP.',
-      };
+      return new BadRequestError();
   }
 }
 
@@ -41,8 +35,9 @@ function classify(code: string | undefined): { status: number; name: string; mes
 export function createClientErrorHandler(log: FastifyBaseLogger) {
   return function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
     if (error.code === 'ECONNRESET' || !socket.writable) return;
-    const { status, name, message } = classify(error.code);
-    const body = JSON.stringify({ id: randomUUID(), name, message, details: [{ message }] });
+    const answer = classify(error.code);
+    const status = answer.statusCode;
+    const body = JSON.stringify(answer.toBody());
     log.debug({ code: error.code, status }, 'client error');
     // Written outside Fastify's hooks, so the default headers are added here.
     const headers = Object.entries(DEFAULT_HEADERS)

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { OperationDeniedError } from './errors.js';
+import { OperationDeniedError } from '../core/errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -8,7 +8,7 @@ import {
   InternalError,
   notFoundPath,
   ServiceUnavailableError,
-} from './errors.js';
+} from '../core/errors.js';
 import { DEFAULT_HEADERS } from './security-headers.js';
 
 /** Maps anything thrown while serving a request onto the catalogue. */

@@ -12,7 +12,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Db } from '../db/db.js';
-import { AuthenticationRequired, UnauthorizedError } from './errors.js';
+import { AuthenticationRequired, UnauthorizedError } from '../core/errors.js';
 import { RequestDurations } from './request-durations.js';
 
 export const METRICS_PATH = '/internal-backstage/prometheus';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ContentTypeError } from './errors.js';
+import { ContentTypeError } from '../core/errors.js';
 
 /**
  * Answers an authenticated OPTIONS with the methods the path supports, instead of the 404

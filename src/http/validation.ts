@@ -4,7 +4,7 @@
 import Ajv, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import { BadDataError, type ErrorDetail, REQUEST_VALIDATION_FAILED } from './errors.js';
+import { BadDataError, type ErrorDetail, REQUEST_VALIDATION_FAILED } from '../core/errors.js';
 
 export const MAX_INT4 = 2_147_483_647;
 

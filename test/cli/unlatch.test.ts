@@ -20,7 +20,7 @@ import { PgliteDb } from '../../src/db/pglite-db.js';
 import { createServices } from '../../src/composition.js';
 import { hashSessionId } from '../../src/features/sessions/session-service.js';
 import { verifyPassword } from '../../src/features/users/password.js';
-import type { User } from '../../src/features/users/user.js';
+import type { User } from '../../src/core/user.js';
 import { createLogger } from '../../src/logger.js';
 import { databaseUrl, openTestDb } from '../helpers/harness.js';
 

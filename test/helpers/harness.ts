@@ -13,7 +13,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { PgDb } from '../../src/db/pg-db.js';
 import { PgliteDb } from '../../src/db/pglite-db.js';
 import { hashPassword } from '../../src/features/users/password.js';
-import type { RootRole, User } from '../../src/features/users/user.js';
+import type { RootRole, User } from '../../src/core/user.js';
 import { createLogger } from '../../src/logger.js';
 
 export const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;

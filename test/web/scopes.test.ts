@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as server from '../../src/features/scopes/scopes.js';
+import * as server from '../../src/core/scopes.js';
 import {
   audienceProblem,
   isScope,

@@ -2,7 +2,7 @@
 // passes on to the client (`WWW-Authenticate: Bearer realm="unlatch"`, with `error=` when a
 // token was sent or a scope is missing).
 
-import { ApiError, AuthenticationRequired, UnauthorizedError } from '../../http/errors.js';
+import { ApiError, AuthenticationRequired, UnauthorizedError } from '../../core/errors.js';
 import type { Refusal } from './scope-check.js';
 
 const REALM = 'Bearer realm="unlatch"';

@@ -7,7 +7,7 @@
 import { METHODS } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pickErrors } from '../../http/error-schemas.js';
-import { BadDataError } from '../../http/errors.js';
+import { BadDataError } from '../../core/errors.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import { InsufficientScopeError } from './authz-errors.js';
 import { identityHeaders } from './identity-headers.js';

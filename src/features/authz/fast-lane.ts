@@ -10,7 +10,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Metrics } from '../../http/metrics.js';
 import { DEFAULT_HEADERS } from '../../http/security-headers.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
-import { tokenFromAuthorization } from '../pats/token.js';
+import { tokenFromAuthorization } from '../../http/authorization-header.js';
 import { type IdentityHeaders, identityHeaders } from './identity-headers.js';
 import { upper } from './original-request.js';
 import { type AskMemo, NOTHING_ASKED, refusalFor } from './scope-check.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import { headerValue, identityHeaders } from './identity-headers.js';
-import type { TokenGrant } from '../scopes/scopes.js';
+import type { TokenGrant } from '../../core/scopes.js';
 
 const user = (overrides: Partial<User> = {}): User => ({
   id: 7,

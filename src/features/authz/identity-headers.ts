@@ -7,8 +7,8 @@
 // the entry, so a role change shows on the very next request and nothing here needs its own
 // invalidation.
 
-import type { User } from '../users/user.js';
-import type { TokenGrant } from '../scopes/scopes.js';
+import type { User } from '../../core/user.js';
+import type { TokenGrant } from '../../core/scopes.js';
 
 export type IdentityHeaders = Readonly<Record<string, string>>;
 

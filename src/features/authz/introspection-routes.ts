@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { pickErrors } from '../../http/error-schemas.js';
-import { BadDataError, ContentTypeError } from '../../http/errors.js';
+import { BadDataError, ContentTypeError } from '../../core/errors.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import { InsufficientScopeError } from './authz-errors.js';
 import { type Introspection, mayIntrospect } from './introspection.js';
@@ -87,7 +87,7 @@ export function introspectionRoutes(pats: PatAuthenticator, introspection: Intro
         // The body is a form: validated by hand below, not by the JSON-schema validator.
         validatorCompiler: () => () => true,
       },
-      async (request, reply) => {
+      async (request) => {
         if (request.headers['content-type'] === undefined)
           throw new ContentTypeError(undefined, FORM);
         const tokens = (request.body as Form | undefined)?.token ?? [];
@@ -95,7 +95,6 @@ export function introspectionRoutes(pats: PatAuthenticator, introspection: Intro
           throw new BadDataError('The form must have exactly one non-empty field "token".', [
             { path: 'token', message: 'Give the token to introspect, once.' },
           ]);
-        reply.header('cache-control', 'no-store');
         return introspection.introspect(tokens[0] as string, request.ip);
       },
     );

@@ -7,8 +7,8 @@ import type { CredentialCache } from '../pats/credential-cache.js';
 import type { PatAuthenticator } from '../pats/pat-authenticator.js';
 import type { PatStore } from '../pats/pat-store.js';
 import { selectorOf } from '../pats/token.js';
-import type { User } from '../users/user.js';
-import { holdsScope, type TokenGrant } from '../scopes/scopes.js';
+import type { User } from '../../core/user.js';
+import { holdsScope, type TokenGrant } from '../../core/scopes.js';
 
 /** Exactly this for anything not active: no hint of why (no oracle). */
 export const INACTIVE = Object.freeze({ active: false as const });

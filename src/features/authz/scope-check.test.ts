@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { holdsScope, isScope } from '../scopes/scopes.js';
+import { holdsScope, isScope } from '../../core/scopes.js';
 import { NOTHING_ASKED, parseAsk, type GatewayAsk, refusalFor } from './scope-check.js';
-import type { TokenGrant } from '../scopes/scopes.js';
+import type { TokenGrant } from '../../core/scopes.js';
 
 const grant = (scopes: string[], audiences: string[] = []): TokenGrant => ({
   scopes,

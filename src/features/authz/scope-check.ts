@@ -2,7 +2,7 @@
 // proxy may ask for (spec/gateway.md, "What the gateway may ask for") and whether a token's
 // grant satisfies it. No I/O, so every refusal path is unit-tested here.
 
-import { holdsScope, isScope, NAME, type TokenGrant } from '../scopes/scopes.js';
+import { holdsScope, isScope, NAME, type TokenGrant } from '../../core/scopes.js';
 
 /** More asks than any sane proxy config names; bounds the work per (uncached) ask. */
 const MAX_ASKS = 50;

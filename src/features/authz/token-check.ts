@@ -3,7 +3,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { PatAuthenticator, PatIdentity } from '../pats/pat-authenticator.js';
-import { tokenFromAuthorization } from '../pats/token.js';
+import { tokenFromAuthorization } from '../../http/authorization-header.js';
 import { invalidToken, noToken } from './authz-errors.js';
 
 /**

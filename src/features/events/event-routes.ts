@@ -41,12 +41,11 @@ export function eventRoutes(events: EventStore) {
           response: pickErrors(400, 401, 403),
         },
       },
-      async (request, reply) => {
+      async (request) => {
         requireAdmin(request);
         const limit = Math.max(1, pageNumber(request.query.limit, 100, 1000));
         const offset = pageNumber(request.query.offset, 0, 1_000_000_000);
         const page = await events.page(limit, offset);
-        reply.header('cache-control', 'no-store');
         return { version: 1, events: page.events, totalEvents: page.total };
       },
     );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import { CredentialCache } from './credential-cache.js';
 import type { PatCredential } from './pat-store.js';
 

@@ -10,24 +10,15 @@
 
 import type { Db, Queryable } from '../../db/db.js';
 import type { AuditLog } from '../events/audit.js';
+import type { ExpiryNoticeStore } from './expiry-notice-store.js';
+import { EXPIRED_NOTICE as EXPIRED, type ExpiringPat, type PatStore } from './pat-store.js';
 
 const DAY_MS = 86_400_000;
 /** An expiry older than this when first seen is not announced (a first start on old data). */
 const EXPIRED_LOOKBACK_DAYS = 7;
 const BATCH = 500;
-/** lead_days of the pat-expired notice. */
-const EXPIRED = 0;
 /** Who the events name as their author. */
 export const EXPIRY_ACTOR = { createdBy: 'unlatch', ip: null } as const;
-
-interface CandidateRow {
-  id: number;
-  user_id: number;
-  description: string;
-  expires_at: Date;
-  created_at: Date;
-  done: number[];
-}
 
 /** The notice a token is due, if any: a lead time in days, or 0 for pat-expired. */
 export function dueNotice(
@@ -49,6 +40,8 @@ export function dueNotice(
 
 export interface ExpiryNoticesDeps {
   db: Db;
+  pats: PatStore;
+  notices: ExpiryNoticeStore;
   audit: AuditLog;
   leadDays: readonly number[];
   intervalMs: number;
@@ -84,50 +77,28 @@ export class ExpiryNotices {
 
   /** Records the notices that are due; returns how many this run recorded. */
   async runOnce(): Promise<number> {
-    const { db, leadDays } = this.#deps;
+    const { pats, leadDays } = this.#deps;
     const now = (this.#deps.clock ?? (() => new Date()))();
     const longest = Math.max(0, ...leadDays);
-    // Read-only on personal_access_tokens: what is written is this file's own table.
-    const rows = await db.query<CandidateRow>(
-      `SELECT p.id, p.user_id, p.description, p.expires_at, p.created_at,
-              coalesce(array(SELECT n.lead_days FROM pat_expiry_notices n WHERE n.token_id = p.id),
-                       '{}') AS done
-       FROM personal_access_tokens p
-       WHERE p.expires_at <= $1::timestamptz + $2 * interval '1 day'
-         AND p.expires_at > $1::timestamptz - $3 * interval '1 day'
-         AND NOT EXISTS (SELECT 1 FROM pat_expiry_notices n
-                         WHERE n.token_id = p.id AND n.lead_days = ${EXPIRED})
-       ORDER BY p.expires_at
-       LIMIT ${BATCH}`,
-      [now, longest, EXPIRED_LOOKBACK_DAYS],
-    );
+    const tokens = await pats.findExpiring(now, longest, EXPIRED_LOOKBACK_DAYS, BATCH);
     let recorded = 0;
-    for (const row of rows) {
-      const due = dueNotice(
-        { createdAt: row.created_at, expiresAt: row.expires_at, done: row.done },
-        now,
-        leadDays,
-      );
+    for (const token of tokens) {
+      const due = dueNotice(token, now, leadDays);
       if (due === undefined) continue;
-      if (await this.#record(row, due)) recorded++;
+      if (await this.#record(token, due)) recorded++;
     }
     return recorded;
   }
 
-  async #record(row: CandidateRow, leadDays: number): Promise<boolean> {
-    const { db, audit } = this.#deps;
+  async #record(token: ExpiringPat, leadDays: number): Promise<boolean> {
+    const { db, notices, audit } = this.#deps;
     return db.transaction(async (tx: Queryable) => {
-      const claimed = await tx.query(
-        `INSERT INTO pat_expiry_notices (token_id, lead_days) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [row.id, leadDays],
-      );
-      if (claimed.length === 0) return false; // another instance was first
+      if (!(await notices.claim(tx, token.id, leadDays))) return false; // another instance was first
       const data = {
-        id: row.id,
-        description: row.description,
-        expiresAt: row.expires_at.toISOString(),
-        userId: row.user_id,
+        id: token.id,
+        description: token.description,
+        expiresAt: token.expiresAt.toISOString(),
+        userId: token.userId,
       };
       if (leadDays === EXPIRED) {
         await audit.recordAnonymous('pat-expired', EXPIRY_ACTOR, data, tx);

@@ -4,7 +4,8 @@
 // and the others skip the round (the next round will find nothing left to do).
 
 import type { Db } from '../../db/db.js';
-import type { AuditLog, SystemActor } from '../events/audit.js';
+import type { SystemActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { PatStore } from './pat-store.js';
 import { revokeTokens } from './token-inventory.js';

@@ -1,6 +1,6 @@
 // The inventory's query string, checked as a whole: every problem is listed in one 400.
 
-import { BadDataError, type ErrorDetail, REQUEST_VALIDATION_FAILED } from '../../http/errors.js';
+import { BadDataError, type ErrorDetail, REQUEST_VALIDATION_FAILED } from '../../core/errors.js';
 import {
   ACCOUNT_TYPES,
   type AccountType,

@@ -129,8 +129,7 @@ export function inventoryRoutes(inventory: TokenInventory) {
           },
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return inventory.list(request.query);
       },
     );
@@ -200,8 +199,7 @@ export function inventoryRoutes(inventory: TokenInventory) {
           },
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return inventory.revoke(actorOf(request), request.body.ids, request.body.reason);
       },
     );
@@ -220,8 +218,7 @@ export function inventoryRoutes(inventory: TokenInventory) {
           },
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return inventory.usageOfAny(request.params.id);
       },
     );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pickErrors } from '../../http/error-schemas.js';
-import { TooManyRequestsError } from '../../http/errors.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import { TooManyRequestsError } from '../../core/errors.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { type LeakedTokens, MAX_REPORTED_TOKENS } from './leaked-tokens.js';
 
@@ -56,7 +56,6 @@ export function leakRoutes(leaks: LeakedTokens, reports: FixedWindowLimiter) {
           ip: request.ip,
           userAgent: typeof agent === 'string' ? agent.slice(0, MAX_USER_AGENT) : null,
         });
-        reply.header('cache-control', 'no-store');
         return reply.code(202).send();
       },
     );

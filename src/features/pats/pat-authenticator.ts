@@ -1,9 +1,9 @@
-import { tooManyFailedAttempts } from '../../http/errors.js';
+import { tooManyFailedAttempts } from '../../core/errors.js';
 import type { AuthOutcome } from '../../http/metrics.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
-import type { RecentlyVerified } from '../../http/recently-verified.js';
-import type { TokenGrant } from '../scopes/scopes.js';
-import type { User } from '../users/user.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
+import type { RecentlyVerified } from '../../core/recently-verified.js';
+import type { TokenGrant } from '../../core/scopes.js';
+import type { User } from '../../core/user.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { PatCredential, PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';
@@ -26,18 +26,36 @@ export interface PatIdentity {
  * database. Only verified credentials are cached, so garbage always misses; the failed-attempt
  * limit bounds what misses can make the database do, and only failures spend it.
  */
-export class PatAuthenticator {
-  /** Hears each attempt's outcome (metrics); set once by the composition root. */
-  onOutcome: (outcome: AuthOutcome) => void = () => {};
+export interface PatAuthenticatorDeps {
+  store: PatStore;
+  cache: CredentialCache;
+  seenAt: SeenAtTracker;
+  /** The failed-attempt budget per address (shared with session cookies). */
+  failures: FixedWindowLimiter;
+  recent: RecentlyVerified;
+  /** Hears each attempt's outcome (metrics). */
+  onOutcome?: (outcome: AuthOutcome) => void;
+  clock?: () => Date;
+}
 
-  constructor(
-    private readonly store: PatStore,
-    private readonly cache: CredentialCache,
-    private readonly seenAt: SeenAtTracker,
-    private readonly failures: FixedWindowLimiter,
-    private readonly recent: RecentlyVerified,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+export class PatAuthenticator {
+  private readonly store: PatStore;
+  private readonly cache: CredentialCache;
+  private readonly seenAt: SeenAtTracker;
+  private readonly failures: FixedWindowLimiter;
+  private readonly recent: RecentlyVerified;
+  private readonly onOutcome: (outcome: AuthOutcome) => void;
+  private readonly clock: () => Date;
+
+  constructor(deps: PatAuthenticatorDeps) {
+    this.store = deps.store;
+    this.cache = deps.cache;
+    this.seenAt = deps.seenAt;
+    this.failures = deps.failures;
+    this.recent = deps.recent;
+    this.onOutcome = deps.onOutcome ?? (() => {});
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   /**
    * clientKey: who to count failures against (the client IP), also recorded as the token's

@@ -1,6 +1,6 @@
 // The rules an expiry date must meet, for a new token and a rotated one alike.
 
-import { BadDataError } from '../../http/errors.js';
+import { BadDataError } from '../../core/errors.js';
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@
 // Writes to the table stay in pat-store.ts; this file only reads.
 
 import type { Queryable, SqlParam } from '../../db/db.js';
-import type { AccountType } from '../users/user.js';
+import type { AccountType } from '../../core/user.js';
 import type { Pat } from './pat.js';
 
 /** What kind of account owns a token, as SQL over `users u`: here and nowhere else. */

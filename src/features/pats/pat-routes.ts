@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { NotFoundError } from '../../http/errors.js';
+import { NotFoundError } from '../../core/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { patIdParamsSchema, rotatePatSchema, tokenUsageSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService, RotatePatInput } from './pat-service.js';
@@ -27,9 +27,8 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const pats = await service.list(principalOf(request).user.id);
-        reply.header('cache-control', 'no-store');
         return { pats };
       },
     );
@@ -70,7 +69,6 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           ...(audiences !== undefined && { audiences }),
         });
         reply.header('location', `/api/admin/user/tokens/${created.id}`);
-        reply.header('cache-control', 'no-store');
         return reply.code(201).send(created);
       },
     );
@@ -99,9 +97,8 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           response: pickErrors(401, 404),
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const pat = await service.get(principalOf(request).user.id, callingTokenId(request));
-        reply.header('cache-control', 'no-store');
         return pat;
       },
     );
@@ -192,7 +189,6 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           },
         );
         reply.header('location', `/api/admin/user/tokens/${created.id}`);
-        reply.header('cache-control', 'no-store');
         return reply.code(201).send(created);
       },
     );
@@ -213,10 +209,9 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         // Ownership first: another user's token is "not found", as in every token route.
         await service.get(principalOf(request).user.id, request.params.id);
-        reply.header('cache-control', 'no-store');
         return inventory.usage(request.params.id);
       },
     );

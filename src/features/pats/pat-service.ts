@@ -6,12 +6,13 @@ import {
   NotFoundError,
   OperationDeniedError,
   UnauthorizedError,
-} from '../../http/errors.js';
-import type { Actor, AuditActor, AuditLog } from '../events/audit.js';
+} from '../../core/errors.js';
+import type { Actor, AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
-import { beyondMaker, checkGrantRequest } from '../scopes/scopes.js';
+import { beyondMaker, checkGrantRequest } from '../../core/scopes.js';
 import type { CredentialCheck } from '../users/credential-check.js';
-import type { AccountType } from '../users/user.js';
+import type { AccountType } from '../../core/user.js';
 import { expiryWarning } from './expiry-warning.js';
 import { assertExpiryAllowed, parseExpiry } from './pat-expiry.js';
 import { type Pat, type PatJson, patEventData, toPatJson, withGrant } from './pat.js';
@@ -49,14 +50,31 @@ export interface PatOwner {
   accountType: AccountType;
 }
 
+/** What the service uses of its store: the real PatStore, or the fake in unit tests. */
+export type PatServiceStore = Pick<
+  PatStore,
+  | 'countUnexpired'
+  | 'deleteMatching'
+  | 'deleteOwned'
+  | 'descriptionTaken'
+  | 'findOwned'
+  | 'insert'
+  | 'listForUser'
+  | 'listForUsers'
+  | 'lockForRotation'
+  | 'lockOwner'
+  | 'rotate'
+>;
+
+// Each dependency is named by the part the service calls, so unit tests can pass fakes.
 export interface PatServiceDeps {
-  db: Db;
-  store: PatStore;
-  audit: AuditLog;
+  db: Pick<Db, 'transaction'>;
+  store: PatServiceStore;
+  audit: Pick<AuditLog, 'record'>;
   rules: PatRules;
-  revocations: RevocationBus;
-  unacknowledged: UnacknowledgedPats;
-  credentials: CredentialCheck;
+  revocations: Pick<RevocationBus, 'announce' | 'apply'>;
+  unacknowledged: Pick<UnacknowledgedPats, 'add'>;
+  credentials: Pick<CredentialCheck, 'assertLive'>;
   /** Each user's token list, kept true by the revocation bus. */
   lists: PatListCache;
   clock?: () => Date;
@@ -69,13 +87,13 @@ export interface PatServiceDeps {
 export const MAX_DESCRIPTION_BYTES = 16 * 1024;
 
 export class PatService {
-  private readonly db: Db;
-  private readonly store: PatStore;
-  private readonly audit: AuditLog;
+  private readonly db: PatServiceDeps['db'];
+  private readonly store: PatServiceStore;
+  private readonly audit: PatServiceDeps['audit'];
   private readonly rules: PatRules;
-  private readonly revocations: RevocationBus;
-  private readonly unacknowledged: UnacknowledgedPats;
-  private readonly credentials: CredentialCheck;
+  private readonly revocations: PatServiceDeps['revocations'];
+  private readonly unacknowledged: PatServiceDeps['unacknowledged'];
+  private readonly credentials: PatServiceDeps['credentials'];
   private readonly lists: PatListCache;
   private readonly clock: () => Date;
 

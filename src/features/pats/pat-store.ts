@@ -1,8 +1,30 @@
 import { PgCode, pgErrorCode, type Queryable } from '../../db/db.js';
-import { grantFor, type TokenGrant } from '../scopes/scopes.js';
-import type { AccountType, User } from '../users/user.js';
+import { grantFor, type TokenGrant } from '../../core/scopes.js';
+import type { AccountType, User } from '../../core/user.js';
 import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 import type { Pat } from './pat.js';
+
+/** lead_days of the pat-expired notice (expiry-notices.ts). */
+export const EXPIRED_NOTICE = 0;
+
+/** A token near or past its expiry, with the notice lead times already recorded for it. */
+export interface ExpiringPat {
+  id: number;
+  userId: number;
+  description: string;
+  expiresAt: Date;
+  createdAt: Date;
+  done: number[];
+}
+
+interface ExpiringRow {
+  id: number;
+  user_id: number;
+  description: string;
+  expires_at: Date;
+  created_at: Date;
+  done: number[];
+}
 
 interface PatRow {
   id: number;
@@ -196,8 +218,8 @@ export class PatStore {
   }
 
   /** Deletes all of a user's tokens (password change, user deletion). */
-  async deleteForUser(tx: Queryable, userId: number): Promise<void> {
-    await tx.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [userId]);
+  async deleteForUser(userId: number): Promise<void> {
+    await this.db.query('DELETE FROM personal_access_tokens WHERE user_id = $1', [userId]);
   }
 
   /** Deletes the token with this selector, whoever owns it; returns what was deleted. */
@@ -401,5 +423,39 @@ export class PatStore {
       [key],
     );
     return row?.locked === true;
+  }
+
+  /**
+   * Tokens that expire before `now` + `withinDays` and expired no more than `lookbackDays`
+   * ago, and have not had their pat-expired notice, soonest first, with the lead times
+   * (`pat_expiry_notices.lead_days`) they were already told at.
+   */
+  async findExpiring(
+    now: Date,
+    withinDays: number,
+    lookbackDays: number,
+    limit: number,
+  ): Promise<ExpiringPat[]> {
+    const rows = await this.db.query<ExpiringRow>(
+      `SELECT p.id, p.user_id, p.description, p.expires_at, p.created_at,
+              coalesce(array(SELECT n.lead_days FROM pat_expiry_notices n WHERE n.token_id = p.id),
+                       '{}') AS done
+       FROM personal_access_tokens p
+       WHERE p.expires_at <= $1::timestamptz + $2 * interval '1 day'
+         AND p.expires_at > $1::timestamptz - $3 * interval '1 day'
+         AND NOT EXISTS (SELECT 1 FROM pat_expiry_notices n
+                         WHERE n.token_id = p.id AND n.lead_days = ${EXPIRED_NOTICE})
+       ORDER BY p.expires_at
+       LIMIT $4`,
+      [now, withinDays, lookbackDays, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      description: row.description,
+      expiresAt: row.expires_at,
+      createdAt: row.created_at,
+      done: row.done,
+    }));
   }
 }

@@ -1,8 +1,9 @@
 // The Admins' view of every token: the inventory, revocation with a reason, and usage.
 
 import type { Db } from '../../db/db.js';
-import { NotFoundError } from '../../http/errors.js';
-import type { AuditActor, AuditLog } from '../events/audit.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import { encodeCursor, type InventoryQuery, parseInventoryQuery } from './inventory-query.js';
 import { type Pat, patEventData, toPatJson } from './pat.js';

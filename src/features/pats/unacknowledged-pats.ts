@@ -1,5 +1,6 @@
 import type { Db } from '../../db/db.js';
-import type { Actor, AuditLog } from '../events/audit.js';
+import type { Actor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import { patEventData } from './pat.js';
 import type { PatStore } from './pat-store.js';
 

@@ -4,7 +4,7 @@ import { pickErrors } from '../../http/error-schemas.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { rotatePatSchema } from '../pats/pat-schemas.js';
 import type { CreatePatInput, PatService, RotatePatInput } from '../pats/pat-service.js';
-import { ROLE_IDS, ROOT_ROLES, type RootRole } from '../users/user.js';
+import { ROLE_IDS, ROOT_ROLES, type RootRole } from '../../core/user.js';
 import { toRole } from '../users/user-admin-routes.js';
 import { toServiceAccountJson } from './service-account.js';
 import type { ServiceAccountService } from './service-account-service.js';

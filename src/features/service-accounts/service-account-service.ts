@@ -1,10 +1,11 @@
-import { type Db, PgCode, pgErrorCode } from '../../db/db.js';
-import { BadDataError, NameExistsError, NotFoundError } from '../../http/errors.js';
-import type { Actor, AuditLog } from '../events/audit.js';
-import type { PatStore } from '../pats/pat-store.js';
-import type { RevocationBus } from '../revocation/revocation-bus.js';
-import type { CredentialCheck } from '../users/credential-check.js';
-import type { RootRole, User } from '../users/user.js';
+import { PgCode, pgErrorCode } from '../../db/db.js';
+import type { Transactional } from '../../db/transactional.js';
+import { BadDataError, NameExistsError, NotFoundError } from '../../core/errors.js';
+import type { Actor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
+import type { Revocation, RevocationBus } from '../revocation/revocation-bus.js';
+import type { UserTokens } from '../users/credential-stores.js';
+import type { RootRole, User } from '../../core/user.js';
 import type { UserStore } from '../users/user-store.js';
 import { serviceAccountEventData } from './service-account.js';
 
@@ -19,13 +20,23 @@ export interface UpdateServiceAccountInput {
   rootRole?: RootRole;
 }
 
+/** The stores a change to a service account needs, bound to the change's transaction. */
+export interface ServiceAccountUnit {
+  users: Pick<UserStore, 'insert' | 'lockLive' | 'update' | 'softDelete'>;
+  pats: UserTokens;
+  audit: Pick<AuditLog, 'record'>;
+  /** Re-checks the acting credential in this transaction (CredentialCheck). */
+  credentials: { assertLive(actor: Actor): Promise<void> };
+  /** Tells every instance at commit (RevocationBus.announce). */
+  revocations: { announce(revocation: Revocation): Promise<void> };
+}
+
 export interface ServiceAccountServiceDeps {
-  db: Db;
-  users: UserStore;
-  pats: PatStore;
-  audit: AuditLog;
-  revocations: RevocationBus;
-  credentials: CredentialCheck;
+  transactional: Transactional<ServiceAccountUnit>;
+  /** Reads outside any transaction. */
+  users: Pick<UserStore, 'findLive' | 'listLive'>;
+  /** Drops this instance's cached copies after a commit. */
+  revocations: Pick<RevocationBus, 'apply'>;
 }
 
 /**
@@ -53,64 +64,59 @@ export class ServiceAccountService {
         { path: '/body/username', message: 'The `/body/username` property cannot be blank.' },
       ]);
     }
-    const { db, users, audit, credentials } = this.deps;
-    return db.transaction(async (tx) => {
+    return this.deps.transactional(async ({ users, audit, credentials }) => {
       let account: User;
       try {
-        account = await users.insert(
-          {
-            username,
-            email: null,
-            name: input.name?.trim() || null,
-            passwordHash: null,
-            rootRole: input.rootRole,
-            accountType: 'Service',
-          },
-          tx,
-        );
+        account = await users.insert({
+          username,
+          email: null,
+          name: input.name?.trim() || null,
+          passwordHash: null,
+          rootRole: input.rootRole,
+          accountType: 'Service',
+        });
       } catch (error) {
         if (pgErrorCode(error) === PgCode.uniqueViolation) {
           throw new NameExistsError('A user or service account with that username already exists.');
         }
         throw error;
       }
-      await credentials.assertLive(tx, actor);
-      await audit.record('service-account-created', actor, serviceAccountEventData(account), tx);
+      await credentials.assertLive(actor);
+      await audit.record('service-account-created', actor, serviceAccountEventData(account));
       return account;
     });
   }
 
   async update(actor: Actor, id: number, input: UpdateServiceAccountInput): Promise<User> {
-    const { db, users, audit, revocations, credentials } = this.deps;
-    const updated = await db.transaction(async (tx) => {
-      if (!(await users.lockLive(tx, id, 'Service'))) throw accountNotFound(id);
-      await credentials.assertLive(tx, actor);
-      const account = await users.update(tx, id, {
+    const updated = await this.deps.transactional(async (unit) => {
+      const { users, audit, credentials, revocations } = unit;
+      if (!(await users.lockLive(id, 'Service'))) throw accountNotFound(id);
+      await credentials.assertLive(actor);
+      const account = await users.update(id, {
         ...(input.name !== undefined && { name: input.name.trim() || null }),
         ...(input.rootRole !== undefined && { rootRole: input.rootRole }),
       });
-      await audit.record('service-account-updated', actor, serviceAccountEventData(account), tx);
+      await audit.record('service-account-updated', actor, serviceAccountEventData(account));
       // Its tokens act with the new role from their very next request, on every instance.
-      await revocations.announce(tx, { kind: 'user', userId: id });
+      await revocations.announce({ kind: 'user', userId: id });
       return account;
     });
-    revocations.apply({ kind: 'user', userId: id });
+    this.deps.revocations.apply({ kind: 'user', userId: id });
     return updated;
   }
 
   /** Its tokens stop working at once; the row stays for the audit trail. */
   async delete(actor: Actor, id: number): Promise<void> {
-    const { db, users, pats, audit, revocations, credentials } = this.deps;
-    await db.transaction(async (tx) => {
-      const account = await users.lockLive(tx, id, 'Service');
+    await this.deps.transactional(async ({ users, pats, audit, credentials, revocations }) => {
+      const account = await users.lockLive(id, 'Service');
       if (!account) throw accountNotFound(id);
-      await credentials.assertLive(tx, actor);
-      await users.softDelete(tx, id);
-      await pats.deleteForUser(tx, id);
-      await audit.record('service-account-deleted', actor, serviceAccountEventData(account), tx);
-      await revocations.announce(tx, { kind: 'user', userId: id });
+      await credentials.assertLive(actor);
+      await users.softDelete(id);
+      await pats.deleteForUser(id);
+      await audit.record('service-account-deleted', actor, serviceAccountEventData(account));
+      await revocations.announce({ kind: 'user', userId: id });
     });
-    revocations.apply({ kind: 'user', userId: id });
+    this.deps.revocations.apply({ kind: 'user', userId: id });
   }
 }
 

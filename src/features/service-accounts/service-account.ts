@@ -1,5 +1,6 @@
 import type { PatJson } from '../pats/pat.js';
-import { avatarUrl, ROLE_IDS, type User } from '../users/user.js';
+import { ROLE_IDS, type User } from '../../core/user.js';
+import { avatarUrl } from '../users/public-user.js';
 
 /**
  * A service account as Unleash's `serviceAccountSchema` shows it, in its key order. `seenAt`

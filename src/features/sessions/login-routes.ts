@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertNotCrossSiteWrite } from '../../http/cross-site.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { PasswordMismatch, TooManyRequestsError } from '../../http/errors.js';
+import { PasswordMismatch, TooManyRequestsError } from '../../core/errors.js';
 import type { LoginOutcome } from '../../http/metrics.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
-import { sessionCookieOptions } from '../../http/session-cookie.js';
-import { toPublicUser } from '../users/user.js';
+import { SESSION_COOKIE, sessionCookieOptions } from '../../http/session-cookie.js';
+import { toPublicUser } from '../users/public-user.js';
 import type { LoginService } from './login-service.js';
-import { SESSION_COOKIE, type SessionService } from './session-service.js';
+import type { SessionService } from './session-service.js';
 
 interface LoginBody {
   username: string;
@@ -73,7 +73,6 @@ export function loginRoutes(
           session.id,
           sessionCookieOptions(request, session.expiresAt),
         );
-        reply.header('cache-control', 'no-store');
         return toPublicUser(user);
       },
     );

@@ -1,17 +1,29 @@
 import type { Db } from '../../db/db.js';
-import { PasswordMismatch } from '../../http/errors.js';
+import { PasswordMismatch } from '../../core/errors.js';
 import type { PasswordHasher } from '../users/password-hasher.js';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import type { UserStore } from '../users/user-store.js';
 import type { SessionService } from './session-service.js';
 
+export interface LoginServiceDeps {
+  db: Db;
+  users: UserStore;
+  sessions: SessionService;
+  hasher: PasswordHasher;
+}
+
 export class LoginService {
-  constructor(
-    private readonly db: Db,
-    private readonly users: UserStore,
-    private readonly sessions: SessionService,
-    private readonly hasher: PasswordHasher,
-  ) {}
+  private readonly db: Db;
+  private readonly users: UserStore;
+  private readonly sessions: SessionService;
+  private readonly hasher: PasswordHasher;
+
+  constructor(deps: LoginServiceDeps) {
+    this.db = deps.db;
+    this.users = deps.users;
+    this.sessions = deps.sessions;
+    this.hasher = deps.hasher;
+  }
 
   /**
    * Unknown user and wrong password give the same error after the same work: the password

@@ -3,13 +3,11 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/db.js';
-import { tooManyFailedAttempts } from '../../http/errors.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
-import type { RecentlyVerified } from '../../http/recently-verified.js';
-import type { User } from '../users/user.js';
+import { tooManyFailedAttempts } from '../../core/errors.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
+import type { RecentlyVerified } from '../../core/recently-verified.js';
+import type { User } from '../../core/user.js';
 import type { SessionStore } from './session-store.js';
-
-export const SESSION_COOKIE = 'unleash-session';
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('base64url');
@@ -30,15 +28,29 @@ export interface SessionRules {
   maxPerUser: number;
 }
 
+export interface SessionServiceDeps {
+  store: SessionStore;
+  rules: SessionRules;
+  /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
+  failures: FixedWindowLimiter;
+  recent: RecentlyVerified;
+  clock?: () => Date;
+}
+
 export class SessionService {
-  constructor(
-    private readonly store: SessionStore,
-    private readonly rules: SessionRules,
-    /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
-    private readonly failures: FixedWindowLimiter,
-    private readonly recent: RecentlyVerified,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly store: SessionStore;
+  private readonly rules: SessionRules;
+  private readonly failures: FixedWindowLimiter;
+  private readonly recent: RecentlyVerified;
+  private readonly clock: () => Date;
+
+  constructor(deps: SessionServiceDeps) {
+    this.store = deps.store;
+    this.rules = deps.rules;
+    this.failures = deps.failures;
+    this.recent = deps.recent;
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   /**
    * A new session id at every login (no fixation); the oldest beyond the cap are ended. In

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { User } from '../users/user.js';
+import type { User } from '../../core/user.js';
 import { rowToUser, USER_COLUMNS_OF_U, type UserRow } from '../users/user-store.js';
 
 export class SessionStore {
@@ -62,8 +62,8 @@ export class SessionStore {
   }
 
   /** Ends all of a user's sessions, except the one given (the caller's own). */
-  async deleteForUser(tx: Queryable, userId: number, exceptIdHash?: string): Promise<void> {
-    await tx.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [
+  async deleteForUser(userId: number, exceptIdHash?: string): Promise<void> {
+    await this.db.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash IS DISTINCT FROM $2', [
       userId,
       exceptIdHash ?? null,
     ]);

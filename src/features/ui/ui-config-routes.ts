@@ -33,8 +33,7 @@ export function uiConfigRoutes(config: Pick<Config, 'patLimit'>) {
           },
         },
       },
-      async (_request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async () => {
         return { patLimit: config.patLimit };
       },
     );

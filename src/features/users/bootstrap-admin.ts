@@ -25,10 +25,14 @@ export async function bootstrapAdmin(
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [4242_0002]);
     if ((await countUsers(tx)) > 0) return { created: false, username };
-    await new UserStore(tx).insert(
-      { username, email: null, name: null, passwordHash, rootRole: 'Admin', accountType: 'User' },
-      tx,
-    );
+    await new UserStore(tx).insert({
+      username,
+      email: null,
+      name: null,
+      passwordHash,
+      rootRole: 'Admin',
+      accountType: 'User',
+    });
     return generatedPassword === undefined
       ? { created: true, username }
       : { created: true, username, generatedPassword };

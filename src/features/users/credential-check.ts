@@ -1,8 +1,7 @@
 import type { Queryable } from '../../db/db.js';
-import { UnauthorizedError } from '../../http/errors.js';
-import type { AuditActor } from '../events/audit.js';
-import type { PatStore } from '../pats/pat-store.js';
-import type { SessionStore } from '../sessions/session-store.js';
+import { UnauthorizedError } from '../../core/errors.js';
+import type { AuditActor } from '../../core/actor.js';
+import type { UserSessionStore, UserTokenStore } from './credential-stores.js';
 
 /**
  * Re-checks, inside a write's transaction, that the credential the request came with is still
@@ -15,8 +14,8 @@ import type { SessionStore } from '../sessions/session-store.js';
  */
 export class CredentialCheck {
   constructor(
-    private readonly pats: PatStore,
-    private readonly sessions: SessionStore,
+    private readonly pats: UserTokenStore,
+    private readonly sessions: UserSessionStore,
   ) {}
 
   async assertLive(tx: Queryable, actor: AuditActor): Promise<void> {

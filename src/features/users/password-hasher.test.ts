@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServiceUnavailableError } from '../../http/errors.js';
+import { ServiceUnavailableError } from '../../core/errors.js';
 import { PasswordHasher } from './password-hasher.js';
 
 test('hashes and verifies through the queue', async () => {

@@ -4,7 +4,7 @@
 // one bounded queue: at most `concurrency` hashes run at once, at most `maxWaiting` wait,
 // and beyond that the caller gets 503 with Retry-After at once instead of a long wait.
 
-import { ServiceUnavailableError } from '../../http/errors.js';
+import { ServiceUnavailableError } from '../../core/errors.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
 
 export interface HashingQueueState {

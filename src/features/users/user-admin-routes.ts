@@ -6,10 +6,11 @@ import {
   takePasswordChange,
 } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
-import { ROLE_IDS, ROOT_ROLES, type RootRole, roleFromId, toPublicUser } from './user.js';
+import { ROLE_IDS, ROOT_ROLES, type RootRole, roleFromId } from '../../core/user.js';
+import { toPublicUser } from './public-user.js';
 import type { UserService } from './user-service.js';
 
 const TAGS = ['Users'];
@@ -65,8 +66,7 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(401, 403),
         },
       },
-      async (_request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async () => {
         const list = await users.list();
         return {
           users: list.map(toPublicUser),
@@ -120,7 +120,6 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           rootRole: toRole(body.rootRole),
         });
         reply.header('location', `/api/admin/user-admin/${user.id}`);
-        reply.header('cache-control', 'no-store');
         return reply.code(201).send(toPublicUser(user));
       },
     );
@@ -136,8 +135,7 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(400, 401, 403, 404),
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return toPublicUser(await users.get(request.params.id));
       },
     );
@@ -163,14 +161,13 @@ export function userAdminRoutes(users: UserService, passwordChanges: FixedWindow
           response: pickErrors(400, 401, 403, 404, 409, 415),
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const body = request.body;
         const user = await users.update(actorOf(request), request.params.id, {
           ...(body.name !== undefined && { name: body.name }),
           ...(body.email !== undefined && { email: body.email }),
           ...(body.rootRole !== undefined && { rootRole: toRole(body.rootRole) }),
         });
-        reply.header('cache-control', 'no-store');
         return toPublicUser(user);
       },
     );

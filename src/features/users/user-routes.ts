@@ -6,11 +6,12 @@ import {
   takePasswordChange,
 } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { BadDataError } from '../../http/errors.js';
-import type { FixedWindowLimiter } from '../../http/rate-limiter.js';
+import { BadDataError } from '../../core/errors.js';
+import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
-import { toPublicUser, type User } from './user.js';
+import type { User } from '../../core/user.js';
+import { toPublicUser } from './public-user.js';
 import type { UserService } from './user-service.js';
 
 // The answer depends only on the user object; a token served from the credential cache

@@ -1,18 +1,18 @@
-import { PgCode, pgErrorCode, type Db } from '../../db/db.js';
+import { PgCode, pgErrorCode } from '../../db/db.js';
+import type { Transactional } from '../../db/transactional.js';
 import {
   BadDataError,
   NameExistsError,
   NotFoundError,
   OperationDeniedError,
-} from '../../http/errors.js';
-import type { AuditActor, AuditLog } from '../events/audit.js';
-import type { RevocationBus } from '../revocation/revocation-bus.js';
-import type { PatStore } from '../pats/pat-store.js';
-import type { SessionStore } from '../sessions/session-store.js';
-import type { CredentialCheck } from './credential-check.js';
+} from '../../core/errors.js';
+import type { AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
+import type { Revocation, RevocationBus } from '../revocation/revocation-bus.js';
+import type { UserSessions, UserTokens } from './credential-stores.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';
-import type { RootRole, User } from './user.js';
+import type { RootRole, User } from '../../core/user.js';
 import type { UserStore } from './user-store.js';
 
 export interface CreateUserInput {
@@ -60,15 +60,38 @@ function lastAdminError(): OperationDeniedError {
  * User administration. Every change that alters what a user may do takes effect at once: it
  * is announced to all instances in its transaction and applied to this one after commit.
  */
+/** What the service uses of the users store: the real UserStore, or the fake in unit tests. */
+export type UserServiceStore = Pick<
+  UserStore,
+  | 'findLive'
+  | 'insert'
+  | 'listLive'
+  | 'lockAndCountAdmins'
+  | 'lockLive'
+  | 'setPasswordHash'
+  | 'softDelete'
+  | 'update'
+>;
+
+/** The stores a change to a user needs, bound to the change's transaction. */
+export interface UserUnit {
+  users: UserServiceStore;
+  pats: UserTokens;
+  sessions: UserSessions;
+  audit: Pick<AuditLog, 'record'>;
+  /** Re-checks the acting credential in this transaction (CredentialCheck). */
+  credentials: { assertLive(actor: AuditActor): Promise<void> };
+  /** Tells every instance at commit (RevocationBus.announce). */
+  revocations: { announce(revocation: Revocation): Promise<void> };
+}
+
 export interface UserServiceDeps {
-  db: Db;
-  users: UserStore;
-  sessions: SessionStore;
-  pats: PatStore;
-  audit: AuditLog;
-  revocations: RevocationBus;
-  hasher: PasswordHasher;
-  credentials: CredentialCheck;
+  transactional: Transactional<UserUnit>;
+  /** Reads outside any transaction. */
+  users: Pick<UserStore, 'findLive' | 'listLive'>;
+  /** Drops this instance's cached copies after a commit. */
+  revocations: Pick<RevocationBus, 'apply'>;
+  hasher: Pick<PasswordHasher, 'hash'>;
 }
 
 /*
@@ -77,24 +100,16 @@ export interface UserServiceDeps {
  * the target user's row, then the acting credential (CredentialCheck), then whatever is deleted.
  */
 export class UserService {
-  private readonly db: Db;
-  private readonly users: UserStore;
-  private readonly sessions: SessionStore;
-  private readonly pats: PatStore;
-  private readonly audit: AuditLog;
-  private readonly revocations: RevocationBus;
-  private readonly hasher: PasswordHasher;
-  private readonly credentials: CredentialCheck;
+  private readonly transactional: Transactional<UserUnit>;
+  private readonly users: UserServiceDeps['users'];
+  private readonly revocations: UserServiceDeps['revocations'];
+  private readonly hasher: UserServiceDeps['hasher'];
 
   constructor(deps: UserServiceDeps) {
-    this.db = deps.db;
+    this.transactional = deps.transactional;
     this.users = deps.users;
-    this.sessions = deps.sessions;
-    this.pats = deps.pats;
-    this.audit = deps.audit;
     this.revocations = deps.revocations;
     this.hasher = deps.hasher;
-    this.credentials = deps.credentials;
   }
 
   list(): Promise<User[]> {
@@ -118,42 +133,40 @@ export class UserService {
     if (input.password !== undefined) assertPasswordPolicy(input.password);
     const passwordHash =
       input.password === undefined ? null : await this.hasher.hash(input.password);
-    return this.db.transaction(async (tx) => {
+    return this.transactional(async ({ users, audit, credentials }) => {
       let user: User;
       try {
-        user = await this.users.insert(
-          {
-            username,
-            email,
-            name: input.name?.trim() || null,
-            passwordHash,
-            rootRole: input.rootRole,
-            accountType: 'User',
-          },
-          tx,
-        );
+        user = await users.insert({
+          username,
+          email,
+          name: input.name?.trim() || null,
+          passwordHash,
+          rootRole: input.rootRole,
+          accountType: 'User',
+        });
       } catch (error) {
         throw translateUnique(error);
       }
-      await this.audit.record('user-created', actor, userEventData(user), tx);
-      await this.credentials.assertLive(tx, actor);
+      await audit.record('user-created', actor, userEventData(user));
+      await credentials.assertLive(actor);
       return user;
     });
   }
 
   async update(actor: AuditActor, id: number, input: UpdateUserInput): Promise<User> {
     const demoting = input.rootRole !== undefined && input.rootRole !== 'Admin';
-    const updated = await this.db.transaction(async (tx) => {
-      const admins = demoting ? await this.users.lockAndCountAdmins(tx) : undefined;
-      const current = await this.users.lockLive(tx, id, 'User');
+    const updated = await this.transactional(async (unit) => {
+      const { users, audit, credentials, revocations } = unit;
+      const admins = demoting ? await users.lockAndCountAdmins() : undefined;
+      const current = await users.lockLive(id, 'User');
       if (!current) throw userNotFound(id);
-      await this.credentials.assertLive(tx, actor);
+      await credentials.assertLive(actor);
       if (admins !== undefined && current.rootRole === 'Admin' && admins <= 1) {
         throw lastAdminError();
       }
       let user: User;
       try {
-        user = await this.users.update(tx, id, {
+        user = await users.update(id, {
           ...(input.name !== undefined && { name: input.name.trim() || null }),
           ...(input.email !== undefined && { email: input.email.trim() || null }),
           ...(input.rootRole !== undefined && { rootRole: input.rootRole }),
@@ -164,8 +177,8 @@ export class UserService {
       if (user.username === null && user.email === null) {
         throw new BadDataError('A user needs a username or an email.');
       }
-      await this.audit.record('user-updated', actor, userEventData(user), tx);
-      await this.revocations.announce(tx, { kind: 'user', userId: id });
+      await audit.record('user-updated', actor, userEventData(user));
+      await revocations.announce({ kind: 'user', userId: id });
       return user;
     });
     this.revocations.apply({ kind: 'user', userId: id });
@@ -174,17 +187,17 @@ export class UserService {
 
   /** Ends their sessions and tokens at once; the row and its events stay for the audit trail. */
   async delete(actor: AuditActor, id: number): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const admins = await this.users.lockAndCountAdmins(tx);
-      const user = await this.users.lockLive(tx, id, 'User');
+    await this.transactional(async ({ users, pats, sessions, audit, credentials, revocations }) => {
+      const admins = await users.lockAndCountAdmins();
+      const user = await users.lockLive(id, 'User');
       if (!user) throw userNotFound(id);
-      await this.credentials.assertLive(tx, actor);
+      await credentials.assertLive(actor);
       if (user.rootRole === 'Admin' && admins <= 1) throw lastAdminError();
-      await this.users.softDelete(tx, id);
-      await this.pats.deleteForUser(tx, id);
-      await this.sessions.deleteForUser(tx, id);
-      await this.audit.record('user-deleted', actor, userEventData(user), tx);
-      await this.revocations.announce(tx, { kind: 'user', userId: id });
+      await users.softDelete(id);
+      await pats.deleteForUser(id);
+      await sessions.deleteForUser(id);
+      await audit.record('user-deleted', actor, userEventData(user));
+      await revocations.announce({ kind: 'user', userId: id });
     });
     this.revocations.apply({ kind: 'user', userId: id });
   }
@@ -201,20 +214,19 @@ export class UserService {
   ): Promise<void> {
     assertPasswordPolicy(password);
     const passwordHash = await this.hasher.hash(password);
-    await this.db.transaction(async (tx) => {
-      const user = await this.users.lockLive(tx, id, 'User');
+    await this.transactional(async ({ users, pats, sessions, audit, credentials, revocations }) => {
+      const user = await users.lockLive(id, 'User');
       if (!user) throw userNotFound(id);
-      await this.credentials.assertLive(tx, actor);
-      await this.users.setPasswordHash(tx, id, passwordHash);
-      await this.sessions.deleteForUser(tx, id, keepSessionHash);
-      await this.pats.deleteForUser(tx, id);
-      await this.audit.record(
-        'user-password-changed',
-        actor,
-        { id: user.id, username: user.username, email: user.email },
-        tx,
-      );
-      await this.revocations.announce(tx, { kind: 'user', userId: id });
+      await credentials.assertLive(actor);
+      await users.setPasswordHash(id, passwordHash);
+      await sessions.deleteForUser(id, keepSessionHash);
+      await pats.deleteForUser(id);
+      await audit.record('user-password-changed', actor, {
+        id: user.id,
+        username: user.username,
+        email: user.email,
+      });
+      await revocations.announce({ kind: 'user', userId: id });
     });
     this.revocations.apply({ kind: 'user', userId: id });
   }

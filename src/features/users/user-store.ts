@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.js';
-import type { AccountType, RootRole, User } from './user.js';
+import type { AccountType, RootRole, User } from '../../core/user.js';
 
 export interface UserRow {
   id: number;
@@ -57,8 +57,8 @@ export interface NewUser {
 export class UserStore {
   constructor(private readonly db: Queryable) {}
 
-  async insert(user: NewUser, db: Queryable = this.db): Promise<User> {
-    const [row] = await db.query<UserRow>(
+  async insert(user: NewUser): Promise<User> {
+    const [row] = await this.db.query<UserRow>(
       `INSERT INTO users (username, email, name, password_hash, root_role, is_service)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
       [
@@ -125,8 +125,8 @@ export class UserStore {
   }
 
   /** Locks the row for the rest of the transaction. */
-  async lockLive(tx: Queryable, id: number, accountType: AccountType): Promise<User | undefined> {
-    const [row] = await tx.query<UserRow>(
+  async lockLive(id: number, accountType: AccountType): Promise<User | undefined> {
+    const [row] = await this.db.query<UserRow>(
       `SELECT ${USER_COLUMNS} FROM users
        WHERE id = $1 AND deleted_at IS NULL AND is_service = $2 FOR UPDATE`,
       [id, IS_SERVICE[accountType]],
@@ -141,8 +141,8 @@ export class UserStore {
    * orders deadlocked on PostgreSQL (one got a 500). Service accounts do not count: they
    * cannot sign in to administer anything.
    */
-  async lockAndCountAdmins(tx: Queryable): Promise<number> {
-    const rows = await tx.query(
+  async lockAndCountAdmins(): Promise<number> {
+    const rows = await this.db.query(
       `SELECT id FROM users WHERE root_role = 'Admin' AND deleted_at IS NULL AND NOT is_service
        ORDER BY id FOR UPDATE`,
     );
@@ -150,11 +150,10 @@ export class UserStore {
   }
 
   async update(
-    tx: Queryable,
     id: number,
     changes: { name?: string | null; email?: string | null; rootRole?: RootRole },
   ): Promise<User> {
-    const [row] = await tx.query<UserRow>(
+    const [row] = await this.db.query<UserRow>(
       `UPDATE users SET
          name = CASE WHEN $2 THEN $3 ELSE name END,
          email = CASE WHEN $4 THEN $5 ELSE email END,
@@ -174,12 +173,12 @@ export class UserStore {
   }
 
   /** Soft delete: the row stays for the audit trail (its tokens and sessions go with their stores). */
-  async softDelete(tx: Queryable, id: number): Promise<void> {
-    await tx.query('UPDATE users SET deleted_at = now() WHERE id = $1', [id]);
+  async softDelete(id: number): Promise<void> {
+    await this.db.query('UPDATE users SET deleted_at = now() WHERE id = $1', [id]);
   }
 
-  async setPasswordHash(tx: Queryable, id: number, passwordHash: string): Promise<void> {
-    await tx.query('UPDATE users SET password_hash = $2, login_attempts = 0 WHERE id = $1', [
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.query('UPDATE users SET password_hash = $2, login_attempts = 0 WHERE id = $1', [
       id,
       passwordHash,
     ]);

@@ -56,8 +56,7 @@ export function webhookRoutes(service: WebhookService) {
           },
         },
       },
-      async (_request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async () => {
         return { webhooks: (await service.list()).map(toWebhookJson) };
       },
     );
@@ -81,7 +80,6 @@ export function webhookRoutes(service: WebhookService) {
       async (request, reply) => {
         const { webhook, secret } = await service.create(actorOf(request), request.body);
         reply.header('location', `/api/admin${BASE}/${webhook.id}`);
-        reply.header('cache-control', 'no-store');
         return reply.code(201).send({ ...toWebhookJson(webhook), secret });
       },
     );
@@ -100,8 +98,7 @@ export function webhookRoutes(service: WebhookService) {
           },
         },
       },
-      async (request, reply) => {
-        reply.header('cache-control', 'no-store');
+      async (request) => {
         return toWebhookJson(await service.get(request.params.id));
       },
     );
@@ -123,29 +120,23 @@ export function webhookRoutes(service: WebhookService) {
           },
         },
       }) as const;
-    app.put<IdParams & { Body: WebhookInput }>(
-      `${BASE}/:id`,
-      update(true),
-      async (request, reply) => {
-        const changed = await service.update(
-          actorOf(request),
-          request.params.id,
-          updateInput(request.body, true),
-        );
-        reply.header('cache-control', 'no-store');
-        return toWebhookJson(changed);
-      },
-    );
+    app.put<IdParams & { Body: WebhookInput }>(`${BASE}/:id`, update(true), async (request) => {
+      const changed = await service.update(
+        actorOf(request),
+        request.params.id,
+        updateInput(request.body, true),
+      );
+      return toWebhookJson(changed);
+    });
     app.patch<IdParams & { Body: Partial<WebhookInput> }>(
       `${BASE}/:id`,
       update(false),
-      async (request, reply) => {
+      async (request) => {
         const changed = await service.update(
           actorOf(request),
           request.params.id,
           updateInput(request.body, false),
         );
-        reply.header('cache-control', 'no-store');
         return toWebhookJson(changed);
       },
     );
@@ -192,13 +183,12 @@ export function webhookRoutes(service: WebhookService) {
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const raw = request.query.limit;
         const limit = Math.min(
           MAX_DELIVERIES,
           Math.max(1, raw === undefined ? DEFAULT_DELIVERIES : Number(raw)),
         );
-        reply.header('cache-control', 'no-store');
         return { deliveries: await service.deliveries(request.params.id, limit) };
       },
     );
@@ -229,7 +219,6 @@ export function webhookRoutes(service: WebhookService) {
       },
       async (request, reply) => {
         const deliveryId = await service.sendTest(actorOf(request), request.params.id);
-        reply.header('cache-control', 'no-store');
         return reply.code(202).send({ deliveryId });
       },
     );

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/db.js';
-import { BadDataError, NotFoundError } from '../../http/errors.js';
-import type { AuditActor, AuditLog } from '../events/audit.js';
+import { BadDataError, NotFoundError } from '../../core/errors.js';
+import type { AuditActor } from '../../core/actor.js';
+import type { AuditLog } from '../events/audit.js';
 import type { CredentialCheck } from '../users/credential-check.js';
 import { privateTargetProblem } from './address-guard.js';
 import type { Delivery, DeliveryStore } from './delivery-store.js';

@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ExpiryNoticeStore } from '../../../src/features/pats/expiry-notice-store.js';
 import { ExpiryNotices } from '../../../src/features/pats/expiry-notices.js';
+import { PatStore } from '../../../src/features/pats/pat-store.js';
 import { type Harness, inDays, json, startHarness, type TestUser } from '../../helpers/harness.js';
 import { type Receiver, startReceiver } from '../../helpers/webhook-receiver.js';
 
@@ -26,6 +28,8 @@ after(async () => {
 function runner(days: number) {
   return new ExpiryNotices({
     db: h.db,
+    pats: new PatStore(h.db),
+    notices: new ExpiryNoticeStore(),
     audit: h.services.audit,
     leadDays: h.config.expiryWarningDays,
     intervalMs: 60_000,

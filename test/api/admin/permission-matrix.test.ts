@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { RootRole } from '../../../src/features/users/user.js';
+import type { RootRole } from '../../../src/core/user.js';
 import { assertError } from '../../helpers/assertions.js';
 import {
   type Auth,

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { after, before, describe, test } from 'node:test';
 import type { SqlParam } from '../../../src/db/db.js';
-import { holdsScope } from '../../../src/features/scopes/scopes.js';
-import type { RootRole } from '../../../src/features/users/user.js';
+import { holdsScope } from '../../../src/core/scopes.js';
+import type { RootRole } from '../../../src/core/user.js';
 import { type Harness, inDays, json, startHarness, type TestUser } from '../../helpers/harness.js';
 
 type Kind = 'full' | 'read-only' | 'own scope' | 'other resource';

@@ -2,7 +2,7 @@
 // for at creation, and the grant a token carries, narrowed by its owner's current role.
 // Pure: no I/O, so every rule is unit-tested (scopes.test.ts).
 
-import type { AccountType, RootRole, User } from '../users/user.js';
+import type { AccountType, RootRole, User } from './user.js';
 
 /** Resource and audience names, and plain special rights such as `introspect`. */
 export const NAME = /^[a-z0-9._-]{1,64}$/;

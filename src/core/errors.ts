@@ -171,6 +171,33 @@ export function tooManyFailedAttempts(retryAfterSeconds: number): TooManyRequest
   );
 }
 
+// Three errors Node's HTTP parser raises before any route sees the request (client-errors.ts).
+
+/** A request that cannot be parsed as HTTP at all. */
+export class BadRequestError extends ApiError {
+  override readonly name = 'BadRequestError';
+  readonly statusCode = 400;
+  constructor() {
+    super('The request could not be parsed as HTTP.');
+  }
+}
+
+export class RequestTimeoutError extends ApiError {
+  override readonly name = 'RequestTimeoutError';
+  readonly statusCode = 408;
+  constructor() {
+    super('The request took too long to arrive.');
+  }
+}
+
+export class HeadersTooLargeError extends ApiError {
+  override readonly name = 'HeadersTooLargeError';
+  readonly statusCode = 431;
+  constructor() {
+    super('The request headers are larger than this server accepts.');
+  }
+}
+
 export class InternalError extends ApiError {
   override readonly name = 'InternalError';
   readonly statusCode = 500;
