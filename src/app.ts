@@ -153,17 +153,27 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     }
     done();
   });
-  // Other instances' revocations. While the connection that brings them is down, the
-  // credential cache is bypassed, so a missed notification can never keep a token alive.
-  const stopListening = await services.revocations.listen(db, (connected) => {
-    services.credentialCache.setEnabled(connected);
-    services.patLists.setEnabled(connected);
-    metrics.setListenConnected(connected);
-    app.log.warn({ connected }, 'revocation notifications connection changed');
+  // The work that talks to the database starts when the app is made ready (listen, inject
+  // or ready()), not here: building it asks nothing of the database, so a server can build
+  // the app while the embedded database is still opening and migrating (server.ts).
+  let stopListening: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    // Other instances' revocations. While the connection that brings them is down, the
+    // credential cache is bypassed, so a missed notification can never keep a token alive.
+    stopListening = await services.revocations.listen(db, (connected) => {
+      services.credentialCache.setEnabled(connected);
+      services.patLists.setEnabled(connected);
+      metrics.setListenConnected(connected);
+      app.log.warn({ connected }, 'revocation notifications connection changed');
+    });
+    metrics.setListenConnected(true);
+    services.seenAt.start();
+    services.housekeeping.start();
+    services.expiryNotices.start();
+    await services.webhookSender.start();
   });
-  metrics.setListenConnected(true);
   app.addHook('onClose', async () => {
-    await stopListening();
+    await stopListening?.();
     services.housekeeping.stop();
     services.expiryNotices.stop();
     await services.webhookSender.stop();
@@ -226,9 +236,5 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   });
   await app.register(introspectionRoutes(services.patAuthenticator, services.introspection));
 
-  services.seenAt.start();
-  services.housekeeping.start();
-  services.expiryNotices.start();
-  await services.webhookSender.start();
   return { app, services };
 }

@@ -1,9 +1,11 @@
 // Runs the server: what `node dist/src/main.js`, `npm start` and `unlatch serve` do.
 
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
-import { openDb } from './db/open-db.js';
+import type { Db } from './db/db.js';
+import { startDb } from './db/open-db.js';
 import { bootstrapAdmin } from './features/users/bootstrap-admin.js';
+import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 
 function readConfig() {
@@ -18,15 +20,9 @@ function readConfig() {
   }
 }
 
-export async function runServer(): Promise<void> {
-  const config = readConfig();
-  const logger = createLogger(config.logLevel);
-  // Overlapped: opening PGlite waits on its WebAssembly compiling off the main thread, time
-  // in which the main thread loads the web stack (Fastify, its plugins, the routes).
-  const dbOpened = openDb(config);
-  const appLoaded = import('./app.js');
-  appLoaded.catch(() => {}); // surfaces below, if the database opened
-  const db = await dbOpened;
+/** Migrates the database and, on a first start, creates the Admin (printing a generated
+ * password once). */
+async function prepareDatabase(db: Db, config: Config, logger: Logger): Promise<void> {
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
@@ -40,9 +36,26 @@ export async function runServer(): Promise<void> {
   } else if (admin.created) {
     logger.info({ username: admin.username }, 'created the Admin user');
   }
+}
 
-  const { buildApp } = await appLoaded;
+export async function runServer(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  // Three things overlap. PGlite opens in its worker thread (~0.5 s of WebAssembly compiling
+  // and PostgreSQL starting) while this thread loads the web stack and builds the app, which
+  // asks nothing of the database until it is made ready; migrations and the first Admin are
+  // queued for the moment the database is open. On PostgreSQL the same order costs nothing.
+  const { db, ready } = await startDb(config);
+  const prepared = ready.then(() => prepareDatabase(db, config, logger));
+  prepared.catch(() => {}); // surfaces below, after the app is built
+  const { buildApp } = await import('./app.js');
   const { app } = await buildApp({ config, db, logger });
+  try {
+    await prepared;
+  } catch (error) {
+    await app.close().catch(() => {});
+    throw error;
+  }
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { database: config.databaseUrl === undefined ? `embedded (${config.dataDir})` : 'postgresql' },

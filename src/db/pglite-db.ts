@@ -49,36 +49,65 @@ export class PgliteDb implements Db {
   /** Set when the worker has stopped: every call after it fails with this. */
   #stopped: Error | undefined;
 
+  /** Set while PGlite is opening in the worker: statements wait for it (see start). */
+  #opening: Promise<void> | undefined;
+
   private constructor(worker: Worker, unlock: () => Promise<void>) {
     this.#worker = worker;
     this.#unlock = unlock;
-    worker.on('message', (message: Message) => this.#receive(message));
-    worker.on('error', (error) => this.#stop(error));
-    worker.on('exit', (code) =>
-      this.#stop(new Error(`The embedded database's worker stopped (exit code ${code}).`)),
+    this.#opening = opened(worker).then(
+      () => {
+        this.#opening = undefined;
+        worker.on('message', (message: Message) => this.#receive(message));
+        worker.on('error', (error) => this.#stop(error));
+        worker.on('exit', (code) =>
+          this.#stop(new Error(`The embedded database's worker stopped (exit code ${code}).`)),
+        );
+        // Like PGlite in this thread, the worker keeps the process alive only while a
+        // statement is waiting for its answer: a command that forgets to close still ends.
+        if (this.#pending.size === 0) worker.unref();
+      },
+      async (error: unknown) => {
+        this.#stop(error instanceof Error ? error : new Error(String(error)));
+        await worker.terminate();
+        await unlock();
+        throw error;
+      },
     );
-    // Like PGlite in this thread, the worker keeps the process alive only while a statement
-    // is waiting for its answer: a command that forgets to close still ends.
-    worker.unref();
+    // Whoever awaits `opened` or a statement sees the failure; nobody else needs to.
+    this.#opening.catch(() => {});
   }
 
-  /** dataDir undefined: an in-memory database (tests). */
-  static async open(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
-    const unlock = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+  /**
+   * Takes the data directory and starts PGlite opening in its worker, without waiting for it
+   * (~0.5 s): statements sent meanwhile wait for the open, and fail with its error if it
+   * fails. The server builds its app in that time (server.ts). dataDir undefined: an
+   * in-memory database (tests).
+   */
+  static async start(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
+    const release = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+    // Once only: a failed open releases it, and a close after that must not remove a lock
+    // another process has taken since.
+    let released: Promise<void> | undefined;
+    const unlock = () => (released ??= release());
     try {
-      const options: WorkerOptions = { dataDir, searchPath };
-      const worker = startWorker(options);
-      try {
-        await opened(worker);
-      } catch (error) {
-        await worker.terminate();
-        throw error;
-      }
-      return new PgliteDb(worker, unlock);
+      return new PgliteDb(startWorker({ dataDir, searchPath }), unlock);
     } catch (error) {
       await unlock();
       throw error;
     }
+  }
+
+  /** Starts PGlite and waits until it is open; rejects with why it could not open. */
+  static async open(dataDir: string | undefined, searchPath?: string): Promise<PgliteDb> {
+    const db = await PgliteDb.start(dataDir, searchPath);
+    await db.opened;
+    return db;
+  }
+
+  /** Resolves once PGlite is open (at once after `open`); rejects if it could not open. */
+  get opened(): Promise<void> {
+    return this.#opening ?? Promise.resolve();
   }
 
   async query<Row extends object>(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
@@ -132,6 +161,7 @@ export class PgliteDb implements Db {
 
   #call(call: Call): Promise<unknown> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped);
+    if (this.#opening !== undefined) return this.#opening.then(() => this.#call(call));
     const id = this.#nextId++;
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise((resolve, reject) => {

@@ -3,12 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { LOCK_FILE } from '../../src/db/data-dir-lock.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,3 +69,36 @@ test('first start on an empty database: the generated password is on stderr only
     await rm(dataDir, { recursive: true, force: true });
   }
 });
+
+// The server builds its app while PGlite opens in its worker (server.ts): a database that
+// cannot open must still end the start with one clear line and exit 1, not a hang or a stack,
+// and give back the directory's lock.
+test(
+  'a data directory PGlite cannot open: one line on stderr, exit 1, the lock released',
+  { timeout: 60_000 },
+  async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'unlatch-bad-dir-'));
+    await writeFile(join(dataDir, 'PG_VERSION'), '99\n'); // a "database" of no version PGlite knows
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(await freePort()),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    try {
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 1, stderr);
+      assert.match(stderr.trim(), /^Unlatch failed to start: \S.*$/);
+      assert.deepEqual(await readdir(dataDir).then((names) => names.includes(LOCK_FILE)), false);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+);
