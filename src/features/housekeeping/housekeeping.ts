@@ -8,6 +8,7 @@ import type { EventStore } from '../events/event-store.js';
 import type { IdleTokens } from '../pats/idle-tokens.js';
 import type { PatUsageStore } from '../pats/pat-usage-store.js';
 import type { SessionService } from '../sessions/session-service.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +23,7 @@ export interface HousekeepingDeps {
   idleTokens?: IdleTokens | undefined;
   intervalMs: number;
   onError: (error: unknown) => void;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class Housekeeping {
@@ -60,7 +61,7 @@ export class Housekeeping {
     idleTokens: number;
   }> {
     const { sessions, events, eventsRetentionDays, usage, idleTokens } = this.#deps;
-    const now = (this.#deps.clock ?? (() => new Date()))();
+    const now = (this.#deps.clock ?? systemClock)();
     const expiredSessions = await sessions.purgeExpired();
     const oldEvents =
       eventsRetentionDays === 0

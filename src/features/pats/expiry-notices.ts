@@ -12,6 +12,7 @@ import type { Db, Queryable } from '../../db/db.js';
 import type { AuditLog } from '../events/audit.js';
 import type { ExpiryNoticeStore } from './expiry-notice-store.js';
 import { EXPIRED_NOTICE as EXPIRED, type ExpiringPat, type PatStore } from './pat-store.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 const DAY_MS = 86_400_000;
 /** An expiry older than this when first seen is not announced (a first start on old data). */
@@ -46,7 +47,7 @@ export interface ExpiryNoticesDeps {
   leadDays: readonly number[];
   intervalMs: number;
   onError: (error: unknown) => void;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class ExpiryNotices {
@@ -78,7 +79,7 @@ export class ExpiryNotices {
   /** Records the notices that are due; returns how many this run recorded. */
   async runOnce(): Promise<number> {
     const { pats, leadDays } = this.#deps;
-    const now = (this.#deps.clock ?? (() => new Date()))();
+    const now = (this.#deps.clock ?? systemClock)();
     const longest = Math.max(0, ...leadDays);
     const tokens = await pats.findExpiring(now, longest, EXPIRED_LOOKBACK_DAYS, BATCH);
     let recorded = 0;

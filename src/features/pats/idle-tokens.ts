@@ -9,6 +9,7 @@ import type { AuditLog } from '../events/audit.js';
 import type { RevocationBus } from '../revocation/revocation-bus.js';
 import type { PatStore } from './pat-store.js';
 import { revokeTokens } from './token-inventory.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 const DAY_MS = 86_400_000;
 // Any fixed number works; it only has to differ from the other jobs' and be the same for
@@ -25,7 +26,7 @@ export interface IdleTokensDeps {
   audit: AuditLog;
   revocations: RevocationBus;
   idleDays: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class IdleTokens {
@@ -40,7 +41,7 @@ export class IdleTokens {
     const { db, store, revocations, idleDays } = this.#deps;
     let total = 0;
     for (;;) {
-      const now = (this.#deps.clock ?? (() => new Date()))();
+      const now = (this.#deps.clock ?? systemClock)();
       const cutoff = new Date(now.getTime() - idleDays * DAY_MS);
       const deleted = await db.transaction(async (tx) => {
         if (!(await store.tryJobLock(tx, IDLE_JOB_LOCK_KEY))) return undefined;

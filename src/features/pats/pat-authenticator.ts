@@ -8,6 +8,7 @@ import type { CredentialCache } from './credential-cache.js';
 import type { PatCredential, PatStore } from './pat-store.js';
 import type { SeenAtTracker } from './seen-at-tracker.js';
 import { selectorOf, verifierMatches } from './token.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 const MAX_USER_AGENT = 256;
 
@@ -35,7 +36,7 @@ export interface PatAuthenticatorDeps {
   recent: RecentlyVerified;
   /** Hears each attempt's outcome (metrics). */
   onOutcome?: (outcome: AuthOutcome) => void;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class PatAuthenticator {
@@ -45,7 +46,7 @@ export class PatAuthenticator {
   private readonly failures: FixedWindowLimiter;
   private readonly recent: RecentlyVerified;
   private readonly onOutcome: (outcome: AuthOutcome) => void;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(deps: PatAuthenticatorDeps) {
     this.store = deps.store;
@@ -54,7 +55,7 @@ export class PatAuthenticator {
     this.failures = deps.failures;
     this.recent = deps.recent;
     this.onOutcome = deps.onOutcome ?? (() => {});
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
   }
 
   /**

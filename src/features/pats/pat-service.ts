@@ -20,6 +20,7 @@ import type { PatListCache } from './pat-list-cache.js';
 import type { PatStore } from './pat-store.js';
 import { issueToken } from './token.js';
 import type { UnacknowledgedPats } from './unacknowledged-pats.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 export interface PatRules {
   limit: number;
@@ -77,7 +78,7 @@ export interface PatServiceDeps {
   credentials: Pick<CredentialCheck, 'assertLive'>;
   /** Each user's token list, kept true by the revocation bus. */
   lists: PatListCache;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /**
@@ -95,7 +96,7 @@ export class PatService {
   private readonly unacknowledged: PatServiceDeps['unacknowledged'];
   private readonly credentials: PatServiceDeps['credentials'];
   private readonly lists: PatListCache;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(deps: PatServiceDeps) {
     this.db = deps.db;
@@ -106,7 +107,7 @@ export class PatService {
     this.unacknowledged = deps.unacknowledged;
     this.credentials = deps.credentials;
     this.lists = deps.lists;
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
   }
 
   #assertEnabled(): void {

@@ -10,6 +10,7 @@ import { type Pat, patEventData, toPatJson } from './pat.js';
 import type { PatInventoryStore, TokenOwner } from './pat-inventory-store.js';
 import type { PatStore } from './pat-store.js';
 import type { PatUsageStore } from './pat-usage-store.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 export const MAX_BULK_REVOKE = 1000;
 export const USAGE_DAYS = 90;
@@ -39,7 +40,7 @@ export interface TokenInventoryDeps {
   usage: PatUsageStore;
   audit: AuditLog;
   revocations: RevocationBus;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 /**
@@ -68,11 +69,11 @@ export async function revokeTokens(
 
 export class TokenInventory {
   readonly #deps: TokenInventoryDeps;
-  readonly #clock: () => Date;
+  readonly #clock: Clock;
 
   constructor(deps: TokenInventoryDeps) {
     this.#deps = deps;
-    this.#clock = deps.clock ?? (() => new Date());
+    this.#clock = deps.clock ?? systemClock;
   }
 
   async list(query: InventoryQuery): Promise<{ tokens: InventoryEntry[]; next: string | null }> {

@@ -8,6 +8,7 @@ import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import type { RecentlyVerified } from '../../core/recently-verified.js';
 import type { User } from '../../core/user.js';
 import type { SessionStore } from './session-store.js';
+import { type Clock, systemClock } from '../../core/clock.js';
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('base64url');
@@ -34,7 +35,7 @@ export interface SessionServiceDeps {
   /** Cookie misses cost a database read each: they spend the failed-attempt budget. */
   failures: FixedWindowLimiter;
   recent: RecentlyVerified;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export class SessionService {
@@ -42,14 +43,14 @@ export class SessionService {
   private readonly rules: SessionRules;
   private readonly failures: FixedWindowLimiter;
   private readonly recent: RecentlyVerified;
-  private readonly clock: () => Date;
+  private readonly clock: Clock;
 
   constructor(deps: SessionServiceDeps) {
     this.store = deps.store;
     this.rules = deps.rules;
     this.failures = deps.failures;
     this.recent = deps.recent;
-    this.clock = deps.clock ?? (() => new Date());
+    this.clock = deps.clock ?? systemClock;
   }
 
   /**
