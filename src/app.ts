@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import cookie from '@fastify/cookie';
+import { createServer } from 'node:http';
+import cookie, { fastifyCookie } from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { createServices, type Services } from './composition.js';
 import type { Config } from './config.js';
@@ -23,7 +23,11 @@ import { userRoutes } from './features/users/user-routes.js';
 import { webhookRoutes } from './features/webhooks/webhook-routes.js';
 import { createAuthenticate, onResource } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
-import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
+import {
+  type Authenticate,
+  createFrameworkErrorHandler,
+  registerErrorHandling,
+} from './http/error-handler.js';
 import { ServiceUnavailableError } from './core/errors.js';
 import { registerMetricsRoute } from './http/metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -49,10 +53,27 @@ export interface BuiltApp {
 
 /** Builds the server without listening: tests and main.ts use exactly this. */
 export async function buildApp({ config, db, logger }: AppOptions): Promise<BuiltApp> {
-  const beforeRouting: { authenticate?: ReturnType<typeof createAuthenticate> } = {};
-  // The gateway's fast lane (features/authz/fast-lane.ts) sees each request before Fastify;
-  // bound once the services exist.
-  const lane: { handle?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
+  // The services come first: what the server object needs at construction (the gateway's
+  // fast lane, the authentication of the router's own errors) is made from them.
+  const services = createServices(config, db, logger);
+  const metrics = services.metrics;
+  const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
+  const authenticateBeforeRouting: Authenticate = async (request, reply) => {
+    // The router's errors come before the cookie plugin's hook has parsed the cookies.
+    request.cookies ??= fastifyCookie.parse(request.headers.cookie ?? '');
+    await authenticate(request, reply);
+  };
+  let closing = false;
+  const logEveryRequest = logger.level === 'debug' || logger.level === 'trace';
+  const asks = new AskMemo();
+  // The gateway's fast lane (features/authz/fast-lane.ts) sees each request before Fastify.
+  const fastLane = createAuthzFastLane({
+    pats: services.patAuthenticator,
+    asks,
+    metrics,
+    // Behind TRUST_PROXY the client's address needs Fastify's proxy rules: the route then.
+    open: () => !closing && !logEveryRequest && config.trustProxy === false,
+  });
   const connectionTimeoutMs = 60_000;
   const keepAliveTimeoutMs = 10_000;
   const app = Fastify({
@@ -81,7 +102,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
           connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
         },
         (req, res) => {
-          if (lane.handle?.(req, res)) return;
+          if (fastLane(req, res)) return;
           handler(req, res);
         },
       );
@@ -94,11 +115,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     // Envoy's ext_authz appends the original path to /api/authz/ext-authz: route all of them
     // to one handler without parsing that path (features/authz/original-request.ts).
     rewriteUrl: (request) => rewriteExtAuthz(request.url ?? '/'),
-    // Bound late: authentication needs the services, which need the instance's logger.
-    frameworkErrors: createFrameworkErrorHandler(() => beforeRouting.authenticate),
+    frameworkErrors: createFrameworkErrorHandler(authenticateBeforeRouting),
   });
   app.server.headersTimeout = config.headersTimeoutMs;
-  const services = createServices(config, db, app.log);
 
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   app.setValidatorCompiler(validatorCompiler(createBodyAjv(SHARED_SCHEMAS)));
@@ -108,14 +127,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // JSON only: Fastify would otherwise parse text/plain bodies too.
   app.removeContentTypeParser('text/plain');
-  const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
-  beforeRouting.authenticate = async (request, reply) => {
-    // The router's errors come before the cookie plugin's hook has parsed the cookies.
-    request.cookies ??= app.parseCookie(request.headers.cookie ?? '');
-    await authenticate(request, reply);
-  };
   registerErrorHandling(app, authenticate);
-  let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
@@ -134,8 +146,6 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
 
   // Ordinary requests are logged at debug (per-request info logging costs a third of the
   // throughput); failures and slow requests at info.
-  const logEveryRequest = app.log.level === 'debug' || app.log.level === 'trace';
-  const metrics = services.metrics;
   app.addHook('onResponse', (request, reply, done) => {
     const ms = reply.elapsedTime;
     // In this hook rather than one of its own: a hook per request is measurable.
@@ -225,15 +235,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   );
 
   // The gateway endpoints take tokens only (no session cookie) and check them themselves.
-  const asks = new AskMemo();
   await app.register(authzRoutes(services.patAuthenticator, asks), { prefix: '/api/authz' });
-  lane.handle = createAuthzFastLane({
-    pats: services.patAuthenticator,
-    asks,
-    metrics,
-    // Behind TRUST_PROXY the client's address needs Fastify's proxy rules: the route then.
-    open: () => !closing && !logEveryRequest && config.trustProxy === false,
-  });
   await app.register(introspectionRoutes(services.patAuthenticator, services.introspection));
 
   return { app, services };

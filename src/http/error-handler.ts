@@ -64,14 +64,14 @@ function isAdminApiPath(path: string): boolean {
   return /^\/+api\/+admin(\/|$)/i.test(decoded);
 }
 
-type Authenticate = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export type Authenticate = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 /**
  * Errors the router raises before any route or hook runs: a malformed percent-escape in the
  * path, or a path parameter over maxParamLength. Fastify would answer these itself, in its own
  * shape, echoing the path. Under /api/admin a stranger still gets 401 first.
  */
-export function createFrameworkErrorHandler(authenticate: () => Authenticate | undefined) {
+export function createFrameworkErrorHandler(authenticate: Authenticate) {
   return function frameworkErrors(
     error: FastifyError,
     request: FastifyRequest,
@@ -79,8 +79,7 @@ export function createFrameworkErrorHandler(authenticate: () => Authenticate | u
   ): void {
     const path = request.url.split('?')[0] ?? request.url;
     const answer = async () => {
-      const check = authenticate();
-      if (check !== undefined && isAdminApiPath(path)) await check(request, reply);
+      if (isAdminApiPath(path)) await authenticate(request, reply);
       return error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? new BadDataError('A part of the path is longer than this API accepts.')
         : new BadDataError('The path is not a valid URL: it has a malformed percent-escape.');
