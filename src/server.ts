@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.js';
 import type { Db } from './db/db.js';
 import { startDb } from './db/open-db.js';
 import { bootstrapAdmin } from './features/users/bootstrap-admin.js';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 
@@ -47,16 +48,23 @@ export async function runServer(): Promise<void> {
   // queued for the moment the database is open. On PostgreSQL the same order costs nothing.
   const { db, ready } = await startDb(config);
   const prepared = ready.then(() => prepareDatabase(db, config, logger));
-  prepared.catch(() => {}); // surfaces below, after the app is built
-  const { buildApp } = await import('./app.js');
-  const { app } = await buildApp({ config, db, logger });
+  prepared.catch(() => {}); // surfaces below, once the app is built
+  let app: FastifyInstance | undefined;
   try {
+    const { buildApp } = await import('./app.js');
+    ({ app } = await buildApp({ config, db, logger }));
     await prepared;
+    await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    await app.close().catch(() => {});
+    // Nothing is left running or half-written: the migrations finish (a first start's new
+    // data directory is not cut off mid-write), then the app and the database close, which
+    // also gives back the data directory's lock and PostgreSQL's LISTEN connection.
+    await prepared.catch(() => {});
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
     throw error;
   }
-  await app.listen({ port: config.port, host: config.host });
+  const server = app;
   logger.info(
     { database: config.databaseUrl === undefined ? `embedded (${config.dataDir})` : 'postgresql' },
     `Unlatch listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`,
@@ -68,7 +76,7 @@ export async function runServer(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     try {
-      await app.close(); // waits for in-flight requests, then flushes seenAt (onClose)
+      await server.close(); // waits for in-flight requests, then flushes seenAt (onClose)
       await db.close();
       logger.info('stopped');
       process.exit(0);

@@ -70,34 +70,71 @@ test('first start on an empty database: the generated password is on stderr only
   }
 });
 
+/**
+ * Starts the server on a data directory and expects the start to fail: exit 1, one line on
+ * stderr, and the directory's lock given back (the database closed, not just abandoned).
+ */
+async function expectFailedStart(dataDir: string, port: number, why: RegExp): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      UNLEASH_DEFAULT_ADMIN_PASSWORD: 'a first start password',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  try {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 1, stderr);
+    assert.match(stderr.trim(), /^Unlatch failed to start: [^\n]+$/);
+    assert.match(stderr, why);
+    const left = await readdir(dataDir);
+    assert.equal(left.includes(LOCK_FILE), false, `the lock was left behind: ${left.join(', ')}`);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 // The server builds its app while PGlite opens in its worker (server.ts): a database that
-// cannot open must still end the start with one clear line and exit 1, not a hang or a stack,
-// and give back the directory's lock.
+// cannot open must still end the start with one clear line and exit 1, not a hang or a stack.
 test(
   'a data directory PGlite cannot open: one line on stderr, exit 1, the lock released',
-  { timeout: 60_000 },
+  {
+    timeout: 60_000,
+  },
   async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'unlatch-bad-dir-'));
-    await writeFile(join(dataDir, 'PG_VERSION'), '99\n'); // a "database" of no version PGlite knows
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     try {
-      const [code] = (await once(child, 'exit')) as [number | null];
-      assert.equal(code, 1, stderr);
-      assert.match(stderr.trim(), /^Unlatch failed to start: \S.*$/);
-      assert.deepEqual(await readdir(dataDir).then((names) => names.includes(LOCK_FILE)), false);
+      await writeFile(join(dataDir, 'PG_VERSION'), '99\n'); // no version PGlite knows
+      await expectFailedStart(dataDir, await freePort(), /PGlite/);
     } finally {
-      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+);
+
+// A port in use is found only at listen, after the database was opened, migrated and given
+// its Admin: the database is closed before the exit, so the next start finds no stale lock.
+test(
+  'a port in use: one line on stderr, exit 1, the database closed first',
+  {
+    timeout: 60_000,
+  },
+  async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'unlatch-port-in-use-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    try {
+      assert.ok(address !== null && typeof address === 'object');
+      await expectFailedStart(dataDir, address.port, /EADDRINUSE/);
+    } finally {
+      taken.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   },
