@@ -25,21 +25,26 @@ function freePort(): Promise<number> {
   });
 }
 
-test('first start on an empty database: the generated password is on stderr only, and works', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'unlatch-first-start-'));
-  const port = await freePort();
-  // Always the embedded database: this is about the entry point's streams, not storage.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** The server from its sources, always on the embedded database in dataDir. */
+function startServer(dataDir: string, port: number, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
       DATA_DIR: dataDir,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+test('first start on an empty database: the generated password is on stderr only, and works', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'unlatch-first-start-'));
+  const port = await freePort();
+  // Always the embedded database: this is about the entry point's streams, not storage.
+  const child = startServer(dataDir, port, { LOG_LEVEL: 'info' });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -75,16 +80,8 @@ test('first start on an empty database: the generated password is on stderr only
  * stderr, and the directory's lock given back (the database closed, not just abandoned).
  */
 async function expectFailedStart(dataDir: string, port: number, why: RegExp): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      UNLEASH_DEFAULT_ADMIN_PASSWORD: 'a first start password',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = startServer(dataDir, port, {
+    UNLEASH_DEFAULT_ADMIN_PASSWORD: 'a first start password',
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
