@@ -13,7 +13,7 @@ import {
   UnauthorizedError,
 } from '../core/errors.js';
 import type { FixedWindowLimiter } from '../core/rate-limiter.js';
-import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';
+import { sessionCookieOptions, sessionIdOf, setSessionCookie } from './session-cookie.js';
 
 export type Principal =
   | { user: User; via: 'session'; sessionIdHash: string }
@@ -139,7 +139,7 @@ export interface TokenAuthenticator {
  */
 export function createAuthenticate(sessions: SessionResolver, pats: TokenAuthenticator) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const sessionId = request.cookies[SESSION_COOKIE];
+    const sessionId = sessionIdOf(request);
     const header = request.headers.authorization;
     const hasToken = header !== undefined && header.trim() !== '';
     if (sessionId) {
@@ -147,11 +147,7 @@ export function createAuthenticate(sessions: SessionResolver, pats: TokenAuthent
       if (session) {
         assertNotCrossSiteWrite(request);
         if (session.extendedTo) {
-          reply.setCookie(
-            SESSION_COOKIE,
-            sessionId,
-            sessionCookieOptions(request, session.extendedTo),
-          );
+          setSessionCookie(reply, sessionId, sessionCookieOptions(request, session.extendedTo));
         }
         request.principal = { user: session.user, via: 'session', sessionIdHash: session.idHash };
         return;

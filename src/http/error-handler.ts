@@ -43,7 +43,10 @@ export function sendError(reply: FastifyReply, error: ApiError, cause?: unknown)
   const body = error.toBody();
   if (error.statusCode >= 500) {
     // The body says only that something went wrong; the log keeps the cause under the same id.
-    reply.log.error({ err: cause ?? error, errorId: body.id }, 'request failed');
+    reply.log.error(
+      { reqId: reply.request.id, err: cause ?? error, errorId: body.id },
+      'request failed',
+    );
   }
   reply.code(error.statusCode);
   reply.headers(error.headers);

@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-
 // The page has no inline script or style, so its policy can be strict.
 const PAGE_CSP = [
   "default-src 'self'",
@@ -18,7 +16,8 @@ const PAGE_CSP = [
  * Sent on every response, errors included: nosniff, no framing, no referrer, and `no-store`
  * (almost every answer carries user data or a secret; static assets set their own caching).
  * API answers are JSON, never rendered, so their policy forbids everything; the web page's
- * files get the page policy (pageHeaders) from the static file server.
+ * files get the page policy (pageHeaders) from the static file server. app.ts sets them in the
+ * first onRequest hook; the router's own errors get them from the error handler.
  *
  * Fixed values, built once: @fastify/helmet, used before, rebuilt its CSP string on every
  * request, and its dozen headers (most for HTML in old browsers) cost ~5% and ~10% of a
@@ -38,13 +37,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 });
-
-export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(DEFAULT_HEADERS);
-    done();
-  });
-}
 
 /**
  * The API browser's pages: our policy, except that Swagger UI sets inline styles at run

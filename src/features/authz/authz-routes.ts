@@ -89,7 +89,12 @@ export function authzRoutes(pats: PatAuthenticator, asks: AskMemo) {
       if (request.log.level === 'debug' || request.log.level === 'trace') {
         // Debug only: the original URL may carry what its service considers private.
         request.log.debug(
-          { originalMethod: method, originalUrl: reader.url(request), tokenId: identity.tokenId },
+          {
+            reqId: request.id,
+            originalMethod: method,
+            originalUrl: reader.url(request),
+            tokenId: identity.tokenId,
+          },
           'authz check',
         );
       }

@@ -5,7 +5,12 @@ import { PasswordMismatch, TooManyRequestsError } from '../../core/errors.js';
 import type { LoginOutcome } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
-import { SESSION_COOKIE, sessionCookieOptions } from '../../http/session-cookie.js';
+import {
+  clearSessionCookie,
+  sessionCookieOptions,
+  sessionIdOf,
+  setSessionCookie,
+} from '../../http/session-cookie.js';
 import { toPublicUser } from '../users/public-user.js';
 import type { LoginService } from './login-service.js';
 import type { SessionService } from './session-service.js';
@@ -68,11 +73,7 @@ export function loginRoutes(
         }
         onOutcome('success');
         const { user, session } = outcome;
-        reply.setCookie(
-          SESSION_COOKIE,
-          session.id,
-          sessionCookieOptions(request, session.expiresAt),
-        );
+        setSessionCookie(reply, session.id, sessionCookieOptions(request, session.expiresAt));
         return toPublicUser(user);
       },
     );
@@ -88,9 +89,9 @@ export function loginRoutes(
         },
       },
       async (request, reply) => {
-        const id = request.cookies[SESSION_COOKIE];
+        const id = sessionIdOf(request);
         if (id) await sessions.end(id);
-        reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax' });
+        clearSessionCookie(reply);
         return reply.code(200).send();
       },
     );

@@ -138,12 +138,22 @@ describe('a valid token', () => {
     });
     const lines = h.logLines.slice(before).join('');
     assert.match(lines, /secret-looking-path/);
-    const entry = h.logLines
-      .slice(before)
-      .map((line) => JSON.parse(line) as { level: number; msg: string; originalMethod?: string })
-      .find((line) => line.msg === 'authz check');
+    const entries = h.logLines.slice(before).map(
+      (line) =>
+        JSON.parse(line) as {
+          level: number;
+          msg: string;
+          originalMethod?: string;
+          reqId?: string;
+        },
+    );
+    const entry = entries.find((line) => line.msg === 'authz check');
     assert.equal(entry?.level, 20, 'debug');
     assert.equal(entry?.originalMethod, 'PUT');
+    // No child logger per request: the lines name their request themselves, the same id.
+    const requestLine = entries.find((line) => line.msg === 'request');
+    assert.ok(entry?.reqId, 'the authz line names its request');
+    assert.equal(requestLine?.reqId, entry?.reqId);
     assert.ok(!lines.includes(secret.slice(-43)));
     assert.ok(!lines.includes(secret.slice(8, 30)));
   });
