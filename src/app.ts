@@ -20,7 +20,7 @@ import { uiConfigRoutes } from './features/ui/ui-config-routes.js';
 import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { webhookRoutes } from './features/webhooks/webhook-routes.js';
-import { createAuthenticate, onResource } from './http/authenticate.js';
+import { createAuthenticate, createAuthenticateHook, onResource } from './http/authenticate.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { ServiceUnavailableError } from './core/errors.js';
@@ -53,6 +53,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   const services = createServices(config, db, logger);
   const metrics = services.metrics;
   const authenticate = createAuthenticate(services.sessions, services.patAuthenticator);
+  const authenticateHook = createAuthenticateHook(authenticate, services.patAuthenticator);
   let closing = false;
   const logEveryRequest = logger.level === 'debug' || logger.level === 'trace';
   const asks = new AskMemo();
@@ -202,7 +203,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   // 401 and only a signed-in user learns what does not exist.
   await app.register(
     async (admin) => {
-      admin.addHook('onRequest', authenticate);
+      admin.addHook('onRequest', authenticateHook);
       // Each part of the API is a resource that a token's scopes name (spec/scopes.md).
       await admin.register(
         onResource('users', userRoutes(services.userService, services.passwordChanges)),

@@ -13,6 +13,7 @@ import {
   UnauthorizedError,
 } from '../core/errors.js';
 import type { FixedWindowLimiter } from '../core/rate-limiter.js';
+import type { Authenticate } from './error-handler.js';
 import { sessionCookieOptions, sessionIdOf, setSessionCookie } from './session-cookie.js';
 
 export type Principal =
@@ -122,14 +123,28 @@ export interface SessionResolver {
 }
 
 /** The owner and grants of a live personal access token. */
+export interface TokenIdentity {
+  tokenId: number;
+  user: User;
+  scopes: readonly string[];
+  grant: TokenGrant;
+}
+
 export interface TokenAuthenticator {
   authenticate(
     token: string,
     clientKey: string,
     userAgent?: string,
-  ): Promise<
-    { tokenId: number; user: User; scopes: readonly string[]; grant: TokenGrant } | undefined
-  >;
+  ): Promise<TokenIdentity | undefined>;
+  /**
+   * From memory alone: the identity of a known live token, or undefined when anything else
+   * must decide (then authenticate() does, and counts a failure if it is one).
+   */
+  authenticateCached(
+    token: string,
+    clientKey: string,
+    userAgent: string | undefined,
+  ): TokenIdentity | undefined;
 }
 
 /**
@@ -160,17 +175,60 @@ export function createAuthenticate(sessions: SessionResolver, pats: TokenAuthent
       request.headers['user-agent'],
     );
     if (!identity) throw new UnauthorizedError();
-    const needed = scopeNeeded(request);
-    if (needed !== undefined && !holdsScope(identity.scopes, needed)) {
-      throw new MissingScopeError(needed);
+    request.principal = tokenPrincipal(request, identity);
+  };
+}
+
+/** The principal of a token's request, once its scopes allow the route (else 403). */
+function tokenPrincipal(request: FastifyRequest, identity: TokenIdentity): Principal {
+  const needed = scopeNeeded(request);
+  if (needed !== undefined && !holdsScope(identity.scopes, needed)) {
+    throw new MissingScopeError(needed);
+  }
+  return {
+    user: identity.user,
+    via: 'pat',
+    tokenId: identity.tokenId,
+    scopes: identity.scopes,
+    audiences: identity.grant.audiences,
+  };
+}
+
+type HookDone = (error?: Error) => void;
+
+/**
+ * The admin scope's onRequest hook: authenticate() with a synchronous first step. A request
+ * with a token the cache knows, and no cookie, is decided without a promise or a turn of
+ * the microtask queue (~3% of such a request's CPU); everything else (a session, a miss, a
+ * wrong secret, any failure) takes authenticate() exactly as before.
+ */
+export function createAuthenticateHook(authenticate: Authenticate, pats: TokenAuthenticator) {
+  return function authenticateHook(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: HookDone,
+  ): void {
+    const header = request.headers.authorization;
+    if (header !== undefined && request.headers.cookie === undefined) {
+      const identity = pats.authenticateCached(
+        tokenFromAuthorization(header),
+        request.ip,
+        request.headers['user-agent'],
+      );
+      if (identity !== undefined) {
+        let principal: Principal;
+        try {
+          principal = tokenPrincipal(request, identity);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        request.principal = principal;
+        done();
+        return;
+      }
     }
-    request.principal = {
-      user: identity.user,
-      via: 'pat',
-      tokenId: identity.tokenId,
-      scopes: identity.scopes,
-      audiences: identity.grant.audiences,
-    };
+    authenticate(request, reply).then(() => done(), done);
   };
 }
 

@@ -70,9 +70,10 @@ export class PatAuthenticator {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
     if (cached) {
-      if (this.#isLive(token, cached)) {
+      const now = this.clock();
+      if (this.#isLive(token, cached, now)) {
         this.onOutcome('cache_hit');
-        return this.#accept(cached, clientKey, userAgent);
+        return this.#accept(cached, clientKey, userAgent, now);
       }
       this.failures.hit(clientKey);
       this.#refused(token, cached);
@@ -101,7 +102,8 @@ export class PatAuthenticator {
       if (!vouched) this.failures.refund(clientKey); // the database failed, not the client
       throw error;
     }
-    if (!credential || !this.#isLive(token, credential)) {
+    const now = this.clock();
+    if (!credential || !this.#isLive(token, credential, now)) {
       if (vouched) this.failures.hit(clientKey);
       this.recent.forget(selector);
       this.#refused(token, credential);
@@ -112,7 +114,7 @@ export class PatAuthenticator {
     // Cached only once its secret verified: the cache must never hold what garbage found.
     this.cache.set(selector, credential, generation);
     this.recent.remember(selector, credential.verifier);
-    return this.#accept(credential, clientKey, userAgent);
+    return this.#accept(credential, clientKey, userAgent, now);
   }
 
   /**
@@ -128,9 +130,11 @@ export class PatAuthenticator {
   ): PatIdentity | undefined {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
-    if (cached === undefined || !this.#isLive(token, cached)) return undefined;
+    if (cached === undefined) return undefined;
+    const now = this.clock();
+    if (!this.#isLive(token, cached, now)) return undefined;
     this.onOutcome('cache_hit');
-    return this.#accept(cached, ip, userAgent);
+    return this.#accept(cached, ip, userAgent, now);
   }
 
   #admit(clientKey: string): void {
@@ -148,14 +152,19 @@ export class PatAuthenticator {
     );
   }
 
-  #isLive(token: string, credential: PatCredential): boolean {
+  /** now: one reading of the clock for the whole check (#accept records the same instant). */
+  #isLive(token: string, credential: PatCredential, now: Date): boolean {
     return (
-      verifierMatches(token, credential.verifier) &&
-      credential.expiresAt.getTime() > this.clock().getTime()
+      verifierMatches(token, credential.verifier) && credential.expiresAt.getTime() > now.getTime()
     );
   }
 
-  #accept(credential: PatCredential, ip: string, userAgent: string | undefined): PatIdentity {
+  #accept(
+    credential: PatCredential,
+    ip: string,
+    userAgent: string | undefined,
+    now: Date,
+  ): PatIdentity {
     // A user agent is whatever the client sends: keep a bounded prefix.
     const agent =
       userAgent === undefined
@@ -163,7 +172,7 @@ export class PatAuthenticator {
         : userAgent.length > MAX_USER_AGENT
           ? userAgent.slice(0, MAX_USER_AGENT)
           : userAgent;
-    this.seenAt.record(credential.tokenId, this.clock(), ip, agent);
+    this.seenAt.record(credential.tokenId, now, ip, agent);
     return {
       tokenId: credential.tokenId,
       user: credential.user,
