@@ -3,6 +3,7 @@ import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { NotFoundError } from '../../core/errors.js';
 import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
+import { patsBody } from './pat-list-body.js';
 import { patIdParamsSchema, rotatePatSchema, tokenUsageSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService, RotatePatInput } from './pat-service.js';
 import type { TokenInventory } from './token-inventory.js';
@@ -27,9 +28,13 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
           },
         },
       },
-      async (request) => {
-        const pats = await service.list(principalOf(request).user.id);
-        return { pats };
+      // A cached list is answered synchronously (no promise per request); a miss reads it.
+      (request, reply) => {
+        const userId = principalOf(request).user.id;
+        const cached = service.listCached(userId);
+        if (cached === undefined) return service.list(userId).then((pats) => ({ pats }));
+        reply.type('application/json; charset=utf-8').send(patsBody(cached));
+        return undefined;
       },
     );
 

@@ -131,13 +131,25 @@ export class PatService {
   }
 
   async list(userId: number): Promise<PatJson[]> {
+    const cached = this.listCached(userId);
+    if (cached !== undefined) return cached;
+    const generation = this.lists.generation;
+    const pats = await this.store.listForUser(userId);
+    this.lists.set(userId, pats, generation);
+    return this.#answer(pats);
+  }
+
+  /**
+   * The user's tokens from the list cache alone, or undefined when the database must be
+   * read (then list() does). Synchronous, so that the common case costs no promise.
+   */
+  listCached(userId: number): PatJson[] | undefined {
     this.#assertEnabled();
-    let pats = this.lists.get(userId);
-    if (pats === undefined) {
-      const generation = this.lists.generation;
-      pats = await this.store.listForUser(userId);
-      this.lists.set(userId, pats, generation);
-    }
+    const pats = this.lists.get(userId);
+    return pats === undefined ? undefined : this.#answer(pats);
+  }
+
+  #answer(pats: readonly Pat[]): PatJson[] {
     // Warnings depend on the time, so they are worked out at each request, not cached.
     const now = this.clock();
     return pats.map((pat) => this.#withWarning(pat, now));
