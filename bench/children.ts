@@ -3,6 +3,7 @@
 // event loop, and so that /proc/<pid>/status tells the server's own memory.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +37,11 @@ export interface Child {
   url: string;
   /** Resident memory of the process now, in KiB. */
   rssKiB(): Promise<number>;
+  /**
+   * CPU time the process has used so far (all its threads), in ms; absent where the work is
+   * done by other processes (nginx's workers).
+   */
+  cpuMs?(): number | undefined;
   /** Resolves once the process has stopped burning CPU (or after a bound). */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -52,6 +58,23 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+// /proc/<pid>/stat counts CPU time in clock ticks, 100 per second on Linux.
+const TICKS_PER_SECOND = 100;
+
+/** User plus system CPU time of a process so far, or undefined when it cannot be read. */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function readRssKiB(pid: number): Promise<number> {
@@ -183,7 +206,15 @@ async function startChild(
     await stop();
     throw error;
   }
-  return { name, pid, url, rssKiB: () => readRssKiB(pid), settle: () => waitIdle(pid), stop };
+  return {
+    name,
+    pid,
+    url,
+    rssKiB: () => readRssKiB(pid),
+    cpuMs: () => cpuMsOf(pid),
+    settle: () => waitIdle(pid),
+    stop,
+  };
 }
 
 /** The built server, `node dist/src/main.js`, as it runs in production. */

@@ -31,6 +31,16 @@ export interface Summary {
   baselineRequestsPerSec: number;
   baselineP99Ms: number;
   ratio: number;
+  /** Medians of the server's and the baseline's CPU µs per request, where both were read. */
+  cpuUsPerRequest?: number;
+  baselineCpuUsPerRequest?: number;
+}
+
+function medianCpu(results: readonly LoadResult[]): number | undefined {
+  const values = results.flatMap((r) =>
+    r.cpuUsPerRequest === undefined ? [] : [r.cpuUsPerRequest],
+  );
+  return values.length === results.length && values.length > 0 ? median(values) : undefined;
 }
 
 /** Medians over the rounds; the ratio is of the two medians measured in this run. */
@@ -46,11 +56,27 @@ export function summarise(outcome: ScenarioOutcome): Summary {
     baselineRequestsPerSec: rate(baselineRps),
     baselineP99Ms: round(median(outcome.baseline.map((r) => r.p99Ms))),
     ratio: ratio(rps / baselineRps),
+    cpuUsPerRequest: medianCpu(outcome.server),
+    baselineCpuUsPerRequest: medianCpu(outcome.baseline),
   };
 }
 
+/** CPU per request as a figure for the table ("–" where it could not be read). */
+function cpuCell(value: number | undefined): string | number {
+  if (value === undefined) return '–';
+  return value >= 100 ? round(value, 0) : round(value, 1);
+}
+
+/** The baseline's CPU per request over the server's: the CPU counterpart of the ratio. */
+function cpuRatioCell(s: Summary): string | number {
+  if (s.cpuUsPerRequest === undefined || s.baselineCpuUsPerRequest === undefined) return '–';
+  return ratio(s.baselineCpuUsPerRequest / s.cpuUsPerRequest);
+}
+
 export function formatRound(label: string, result: LoadResult): string {
-  return `${label.padEnd(34)} ${rate(result.requestsPerSec).toString().padStart(8)} req/s  p50 ${round(result.p50Ms)} ms  p99 ${round(result.p99Ms)} ms`;
+  const cpu =
+    result.cpuUsPerRequest === undefined ? '' : `  CPU ${cpuCell(result.cpuUsPerRequest)} µs/req`;
+  return `${label.padEnd(34)} ${rate(result.requestsPerSec).toString().padStart(8)} req/s  p50 ${round(result.p50Ms)} ms  p99 ${round(result.p99Ms)} ms${cpu}`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -69,6 +95,9 @@ export function standardTable(summaries: readonly Summary[]): string {
       'baseline req/s',
       'baseline p99 ms',
       'ratio to baseline',
+      'server CPU µs/req',
+      'baseline CPU µs/req',
+      'CPU ratio',
     ],
     summaries.map((s) => [
       s.title,
@@ -79,6 +108,9 @@ export function standardTable(summaries: readonly Summary[]): string {
       s.baselineRequestsPerSec,
       s.baselineP99Ms,
       s.ratio,
+      cpuCell(s.cpuUsPerRequest),
+      cpuCell(s.baselineCpuUsPerRequest),
+      cpuRatioCell(s),
     ]),
   );
 }

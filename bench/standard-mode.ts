@@ -34,12 +34,24 @@ async function measureScenario(
   const baselineResults: LoadResult[] = [];
   let serverRssKiB = 0;
   for (let round = 1; round <= options.rounds; round++) {
-    const s = await runLoad(`${scenario.name} server`, server.url, scenario.requests(), timed);
+    const s = await runLoad(
+      `${scenario.name} server`,
+      server.url,
+      scenario.requests(),
+      timed,
+      server.cpuMs,
+    );
     serverRssKiB = await server.rssKiB();
     log(formatRound(`round ${round} server`, s));
     serverResults.push(s);
     await server.settle();
-    const b = await runLoad(`${scenario.name} baseline`, baseline.url, scenario.requests(), timed);
+    const b = await runLoad(
+      `${scenario.name} baseline`,
+      baseline.url,
+      scenario.requests(),
+      timed,
+      baseline.cpuMs,
+    );
     await baseline.settle();
     log(formatRound(`round ${round} baseline`, b));
     baselineResults.push(b);

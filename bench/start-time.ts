@@ -5,17 +5,14 @@
 //   DATABASE_URL=postgres://... npm run bench:start   on PostgreSQL (a fresh database)
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from './build.js';
-import { freePort, REPO_ROOT, SERVER_ENV } from './children.js';
+import { cpuMsOf, freePort, REPO_ROOT, SERVER_ENV } from './children.js';
 import { createBenchDatabase } from './database.js';
 import { loadSummary } from './machine.js';
 
 const POLL_MS = 5;
-// /proc/<pid>/stat counts CPU time in clock ticks, 100 per second on Linux.
-const TICKS_PER_SECOND = 100;
 
 interface StartTime {
   /** Spawn to the first healthy answer. */
@@ -25,19 +22,6 @@ interface StartTime {
   cpuMs: number | undefined;
 }
 
-/** User plus system CPU time of a process so far, or undefined when it cannot be read. */
-function cpuMsOf(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const TIMEOUT_MS = 60_000;
 
 async function startOnce(viaNpm: boolean, env: Record<string, string>): Promise<StartTime> {
