@@ -30,28 +30,18 @@ async function measureScenario(
     await runLoad(`${scenario.name} warm-up baseline`, baseline.url, scenario.requests(), warmup);
     await baseline.settle();
   }
+  const measureRound = (child: Child, side: string) =>
+    runLoad(`${scenario.name} ${side}`, child.url, scenario.requests(), timed, child.cpuMs);
   const serverResults: LoadResult[] = [];
   const baselineResults: LoadResult[] = [];
   let serverRssKiB = 0;
   for (let round = 1; round <= options.rounds; round++) {
-    const s = await runLoad(
-      `${scenario.name} server`,
-      server.url,
-      scenario.requests(),
-      timed,
-      server.cpuMs,
-    );
+    const s = await measureRound(server, 'server');
     serverRssKiB = await server.rssKiB();
     log(formatRound(`round ${round} server`, s));
     serverResults.push(s);
     await server.settle();
-    const b = await runLoad(
-      `${scenario.name} baseline`,
-      baseline.url,
-      scenario.requests(),
-      timed,
-      baseline.cpuMs,
-    );
+    const b = await measureRound(baseline, 'baseline');
     await baseline.settle();
     log(formatRound(`round ${round} baseline`, b));
     baselineResults.push(b);

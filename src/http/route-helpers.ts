@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContentTypeError } from '../core/errors.js';
 
 /**
@@ -33,4 +33,12 @@ export function ignoreBodyOfBodilessMethods(request: FastifyRequest): void {
  */
 export async function requireJsonContentType(request: FastifyRequest): Promise<void> {
   if (request.headers['content-type'] === undefined) throw new ContentTypeError(undefined);
+}
+
+/** The content type of every JSON answer, as Fastify sets it for the objects it serialises. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Sends JSON that is already text (a memoised or pre-joined body) with that content type. */
+export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type(JSON_CONTENT_TYPE).send(text);
 }

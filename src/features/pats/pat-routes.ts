@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, principalOf } from '../../http/authenticate.js';
 import { pickErrors } from '../../http/error-schemas.js';
 import { NotFoundError } from '../../core/errors.js';
-import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
+import { allowRoute, requireJsonContentType, sendJsonText } from '../../http/route-helpers.js';
 import { patsBody } from './pat-list-body.js';
 import { patIdParamsSchema, rotatePatSchema, tokenUsageSchema } from './pat-schemas.js';
 import type { CreatePatInput, PatService, RotatePatInput } from './pat-service.js';
@@ -32,8 +32,10 @@ export function patRoutes(service: PatService, inventory: TokenInventory) {
       (request, reply) => {
         const userId = principalOf(request).user.id;
         const cached = service.listCached(userId);
-        if (cached === undefined) return service.list(userId).then((pats) => ({ pats }));
-        reply.type('application/json; charset=utf-8').send(patsBody(cached));
+        if (cached === undefined) {
+          return service.list(userId).then((pats) => sendJsonText(reply, patsBody(pats)));
+        }
+        sendJsonText(reply, patsBody(cached));
         return undefined;
       },
     );

@@ -8,7 +8,7 @@ import {
 import { pickErrors } from '../../http/error-schemas.js';
 import { BadDataError } from '../../core/errors.js';
 import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
-import { allowRoute, requireJsonContentType } from '../../http/route-helpers.js';
+import { allowRoute, requireJsonContentType, sendJsonText } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import type { User } from '../../core/user.js';
 import { toPublicUser } from './public-user.js';
@@ -48,7 +48,7 @@ export function userRoutes(users: UserService, passwordChanges: FixedWindowLimit
       // Synchronous (no promise per request): what every token-holding client asks first.
       (request, reply) => {
         const { user } = principalOf(request);
-        reply.type('application/json; charset=utf-8').send(meBody(user));
+        sendJsonText(reply, meBody(user));
       },
     );
     app.post<{ Body: { password: string; confirmPassword: string } }>(
