@@ -9,7 +9,7 @@ import {
   notFoundPath,
   ServiceUnavailableError,
 } from '../core/errors.js';
-import { JSON_CONTENT_TYPE } from './route-helpers.js';
+import { sendJsonText } from './route-helpers.js';
 import { DEFAULT_HEADERS } from './security-headers.js';
 
 /** Maps anything thrown while serving a request onto the catalogue. */
@@ -52,9 +52,8 @@ export function sendError(reply: FastifyReply, error: ApiError, cause?: unknown)
   reply.code(error.statusCode);
   reply.headers(error.headers);
   reply.header('cache-control', 'no-store');
-  reply.type(JSON_CONTENT_TYPE);
-  // Sent as a string so that no route's response schema filters the error's fields.
-  return reply.send(JSON.stringify(body));
+  // Sent as text so that no route's response schema filters the error's fields.
+  return sendJsonText(reply, JSON.stringify(body));
 }
 
 /** Matches the router's view: case-insensitive and percent-decoded. */
