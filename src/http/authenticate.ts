@@ -138,12 +138,14 @@ export interface TokenAuthenticator {
   ): Promise<TokenIdentity | undefined>;
   /**
    * From memory alone: the identity of a known live token, or undefined when anything else
-   * must decide (then authenticate() does, and counts a failure if it is one).
+   * must decide (then authenticate() does, and counts a failure if it is one). A caller that
+   * answers only some requests itself passes admits: when it declines, nothing is counted.
    */
   authenticateCached(
     token: string,
     clientKey: string,
     userAgent: string | undefined,
+    admits?: (identity: TokenIdentity) => boolean,
   ): TokenIdentity | undefined;
 }
 

@@ -9,7 +9,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Metrics } from '../../http/metrics.js';
 import { DEFAULT_HEADERS } from '../../http/security-headers.js';
-import type { PatAuthenticator } from '../pats/pat-authenticator.js';
+import type { PatAuthenticator, PatIdentity } from '../pats/pat-authenticator.js';
 import { tokenFromAuthorization } from '../../http/authorization-header.js';
 import { type IdentityHeaders, identityHeaders } from './identity-headers.js';
 import { upper } from './original-request.js';
@@ -48,19 +48,28 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
     const started = metrics.enabled ? performance.now() : 0;
     // The peer's address: the lane stays off behind TRUST_PROXY (see open()), so this is
     // the address Fastify would give the route.
+    const ask = parsed.ask;
+    // A refusal is the route's to give (and to count): declined before the hit is counted.
+    const admits =
+      ask === NOTHING_ASKED
+        ? undefined
+        : (identity: PatIdentity): boolean =>
+            refusalFor(
+              identity.grant,
+              ask,
+              upper(
+                path === AUTH_REQUEST
+                  ? headers['x-original-method']
+                  : headers['x-forwarded-method'],
+              ),
+            ) === undefined;
     const identity = pats.authenticateCached(
       tokenFromAuthorization(authorization),
       req.socket.remoteAddress ?? '',
       headers['user-agent'],
+      admits,
     );
     if (identity === undefined) return false;
-    const ask = parsed.ask;
-    if (ask !== NOTHING_ASKED) {
-      const method = upper(
-        path === AUTH_REQUEST ? headers['x-original-method'] : headers['x-forwarded-method'],
-      );
-      if (refusalFor(identity.grant, ask, method) !== undefined) return false;
-    }
     const identityHeaderSet = identityHeaders(identity.tokenId, identity.user, identity.grant);
     let answer = answers.get(identityHeaderSet);
     if (answer === undefined) {

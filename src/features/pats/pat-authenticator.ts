@@ -73,7 +73,8 @@ export class PatAuthenticator {
       const now = this.clock();
       if (this.#isLive(token, cached, now)) {
         this.onOutcome('cache_hit');
-        return this.#accept(cached, clientKey, userAgent, now);
+        this.#record(cached, clientKey, userAgent, now);
+        return identityOf(cached);
       }
       this.failures.hit(clientKey);
       this.#refused(token, cached);
@@ -114,7 +115,8 @@ export class PatAuthenticator {
     // Cached only once its secret verified: the cache must never hold what garbage found.
     this.cache.set(selector, credential, generation);
     this.recent.remember(selector, credential.verifier);
-    return this.#accept(credential, clientKey, userAgent, now);
+    this.#record(credential, clientKey, userAgent, now);
+    return identityOf(credential);
   }
 
   /**
@@ -122,19 +124,27 @@ export class PatAuthenticator {
    * anything else must decide (a miss, a wrong secret, an expired token). The caller then
    * takes authenticate(), which reads the database and counts failures; nothing is counted
    * here but the hit itself.
+   *
+   * admits: a caller that answers only some requests itself (a fast lane) says which; when
+   * it declines, nothing is counted or recorded, so the route that then takes the request
+   * counts the hit once.
    */
   authenticateCached(
     token: string,
     ip: string,
     userAgent: string | undefined,
+    admits?: (identity: PatIdentity) => boolean,
   ): PatIdentity | undefined {
     const selector = selectorOf(token);
     const cached = selector === undefined ? undefined : this.cache.get(selector);
     if (cached === undefined) return undefined;
     const now = this.clock();
     if (!this.#isLive(token, cached, now)) return undefined;
+    const identity = identityOf(cached);
+    if (admits !== undefined && !admits(identity)) return undefined;
     this.onOutcome('cache_hit');
-    return this.#accept(cached, ip, userAgent, now);
+    this.#record(cached, ip, userAgent, now);
+    return identity;
   }
 
   #admit(clientKey: string): void {
@@ -152,19 +162,15 @@ export class PatAuthenticator {
     );
   }
 
-  /** now: one reading of the clock for the whole check (#accept records the same instant). */
+  /** now: one reading of the clock for the whole check (#record records the same instant). */
   #isLive(token: string, credential: PatCredential, now: Date): boolean {
     return (
       verifierMatches(token, credential.verifier) && credential.expiresAt.getTime() > now.getTime()
     );
   }
 
-  #accept(
-    credential: PatCredential,
-    ip: string,
-    userAgent: string | undefined,
-    now: Date,
-  ): PatIdentity {
+  /** The token's use: when, from where and with what client (its usage, spec/lifecycle.md). */
+  #record(credential: PatCredential, ip: string, userAgent: string | undefined, now: Date): void {
     // A user agent is whatever the client sends: keep a bounded prefix.
     const agent =
       userAgent === undefined
@@ -173,11 +179,14 @@ export class PatAuthenticator {
           ? userAgent.slice(0, MAX_USER_AGENT)
           : userAgent;
     this.seenAt.record(credential.tokenId, now, ip, agent);
-    return {
-      tokenId: credential.tokenId,
-      user: credential.user,
-      scopes: credential.scopes,
-      grant: credential.grant,
-    };
   }
+}
+
+function identityOf(credential: PatCredential): PatIdentity {
+  return {
+    tokenId: credential.tokenId,
+    user: credential.user,
+    scopes: credential.scopes,
+    grant: credential.grant,
+  };
 }

@@ -36,6 +36,14 @@ function stable(headers: Headers): Record<string, string> {
   return kept;
 }
 
+async function cacheHits(): Promise<number> {
+  const text = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('unlatch_token_authentications_total{outcome="cache_hit"}'));
+  return Number(line?.split(' ').pop() ?? 0);
+}
+
 async function token(grant: { scopes?: string[] } = {}) {
   const owner = await h.quickSignedIn('Editor');
   const created = await h.createPat({ cookie: owner.cookie }, grant);
@@ -68,12 +76,15 @@ test('a refusal, a body, another method, garbage: the route answers, as before',
   const auth = { authorization: `Bearer ${secret}` };
   await fetch(`${base}/api/authz/forward-auth`, { headers: auth }); // cached now
   let calls = routeCalls;
+  const hits = await cacheHits();
   const refused = await fetch(`${base}/api/authz/forward-auth?resource=orders`, {
     headers: { ...auth, 'x-forwarded-method': 'POST' },
   });
   assert.equal(refused.status, 403);
   assert.match(String(refused.headers.get('www-authenticate')), /insufficient_scope/);
   assert.equal(routeCalls - calls, 1, 'the route decided the refusal');
+  // The lane declined before counting: the route's authentication is the only hit.
+  assert.equal((await cacheHits()) - hits, 1);
   calls = routeCalls;
   const withBody = await fetch(`${base}/api/authz/forward-auth`, {
     method: 'POST',
