@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/db.js';
 import { authzRoutes } from './features/authz/authz-routes.js';
 import { createAuthzFastLane } from './features/authz/fast-lane.js';
+import { cachedPatsBody } from './features/pats/pat-list-body.js';
+import { meBody } from './features/users/me-body.js';
 import { AskMemo } from './features/authz/scope-check.js';
 import { introspectionRoutes } from './features/authz/introspection-routes.js';
 import { rewriteExtAuthz } from './features/authz/original-request.js';
@@ -21,6 +23,7 @@ import { userAdminRoutes } from './features/users/user-admin-routes.js';
 import { userRoutes } from './features/users/user-routes.js';
 import { webhookRoutes } from './features/webhooks/webhook-routes.js';
 import { createAuthenticate, createAuthenticateHook, onResource } from './http/authenticate.js';
+import { createReadLane } from './http/read-lane.js';
 import { createClientErrorHandler } from './http/client-errors.js';
 import { createFrameworkErrorHandler, registerErrorHandling } from './http/error-handler.js';
 import { ServiceUnavailableError } from './core/errors.js';
@@ -57,13 +60,29 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   let closing = false;
   const logEveryRequest = logger.level === 'debug' || logger.level === 'trace';
   const asks = new AskMemo();
-  // The gateway's fast lane (features/authz/fast-lane.ts) sees each request before Fastify.
+  // Behind TRUST_PROXY the client's address needs Fastify's proxy rules: the routes then.
+  const lanesOpen = () => !closing && !logEveryRequest && config.trustProxy === false;
+  // The fast lanes see each request before Fastify: the gateway's
+  // (features/authz/fast-lane.ts, decision 14) and the token holder's two most frequent reads
+  // (http/read-lane.ts, decision 19). The paths and scopes are the routes' below.
   const fastLane = createAuthzFastLane({
     pats: services.patAuthenticator,
     asks,
     metrics,
-    // Behind TRUST_PROXY the client's address needs Fastify's proxy rules: the route then.
-    open: () => !closing && !logEveryRequest && config.trustProxy === false,
+    open: lanesOpen,
+  });
+  const readLane = createReadLane({
+    pats: services.patAuthenticator,
+    metrics,
+    open: lanesOpen,
+    routes: [
+      { path: '/api/admin/user', scope: 'users:read', body: ({ user }) => meBody(user) },
+      {
+        path: '/api/admin/user/tokens',
+        scope: 'tokens:read',
+        body: ({ user }) => cachedPatsBody(services.patService, user.id),
+      },
+    ],
   });
   const connectionTimeoutMs = 60_000;
   const keepAliveTimeoutMs = 10_000;
@@ -97,7 +116,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
           connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
         },
         (req, res) => {
-          if (fastLane(req, res)) return;
+          if (fastLane(req, res) || readLane(req, res)) return;
           handler(req, res);
         },
       );

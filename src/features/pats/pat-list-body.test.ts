@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { PatJson } from './pat.js';
-import { patsBody } from './pat-list-body.js';
+import { cachedPatsBody, patsBody } from './pat-list-body.js';
 
 const patJson: fc.Arbitrary<PatJson> = fc.record(
   {
@@ -46,4 +46,27 @@ test('an answer made for one request is serialised as it is now, not as it was f
   pat.expiryWarning = 'expires-soon';
   assert.equal(patsBody([pat]), JSON.stringify({ pats: [pat] }));
   assert.match(patsBody([pat]), /expires-soon/);
+});
+
+test('the read lane gets a cached list as its body, and nothing while PATs are off or on a miss', () => {
+  const pat: PatJson = Object.freeze({
+    id: 1,
+    description: 'ci',
+    expiresAt: '2030-01-01T00:00:00.000Z',
+    userId: 2,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    seenAt: null,
+  });
+  const lists = new Map<number, PatJson[]>([[2, [pat]]]);
+  const service = (enabled: boolean) => ({
+    enabled,
+    listCached: (userId: number) => {
+      // As PatService: while PATs are off, asking throws (the route's 404).
+      if (!enabled) throw new Error('PATs are disabled.');
+      return lists.get(userId);
+    },
+  });
+  assert.equal(cachedPatsBody(service(true), 2), JSON.stringify({ pats: [pat] }));
+  assert.equal(cachedPatsBody(service(true), 3), undefined);
+  assert.equal(cachedPatsBody(service(false), 2), undefined);
 });

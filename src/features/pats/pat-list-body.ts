@@ -1,4 +1,5 @@
 import type { PatJson } from './pat.js';
+import type { PatService } from './pat-service.js';
 
 // The token list's answer as JSON text. Serialising the list was the largest single cost of
 // a cached list request (~6 µs of ~65 for ten tokens, CPU profile, issue 15). PatService
@@ -20,4 +21,17 @@ function textOf(pat: PatJson): string {
 /** Exactly JSON.stringify({ pats }), from the tokens' kept texts. */
 export function patsBody(pats: readonly PatJson[]): string {
   return `{"pats":[${pats.map(textOf).join(',')}]}`;
+}
+
+/**
+ * The owner's token list from the list cache alone, as the route's JSON text; undefined when
+ * the route must answer (the list is not cached, or PATs are switched off).
+ */
+export function cachedPatsBody(
+  service: Pick<PatService, 'enabled' | 'listCached'>,
+  userId: number,
+): string | undefined {
+  if (!service.enabled) return undefined;
+  const pats = service.listCached(userId);
+  return pats === undefined ? undefined : patsBody(pats);
 }

@@ -112,6 +112,11 @@ export class PatService {
     this.clock = deps.clock ?? systemClock;
   }
 
+  /** False while PATs are switched off (UNLEASH_PAT_KILL_SWITCH): every PAT route then answers 404. */
+  get enabled(): boolean {
+    return !this.rules.killSwitch;
+  }
+
   #assertEnabled(): void {
     if (this.rules.killSwitch) throw new NotFoundError('PATs are disabled.');
   }

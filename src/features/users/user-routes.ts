@@ -10,28 +10,8 @@ import { BadDataError } from '../../core/errors.js';
 import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { allowRoute, requireJsonContentType, sendJsonText } from '../../http/route-helpers.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
-import type { User } from '../../core/user.js';
-import { toPublicUser } from './public-user.js';
+import { meBody } from './me-body.js';
 import type { UserService } from './user-service.js';
-
-// The answer depends only on the user object; a token served from the credential cache
-// brings the same object on every request until the cache refreshes it, so its JSON is
-// built once per object, not once per request.
-const meBodies = new WeakMap<User, string>();
-
-function meBody(user: User): string {
-  let body = meBodies.get(user);
-  if (body === undefined) {
-    body = JSON.stringify({
-      user: toPublicUser(user),
-      permissions: user.rootRole === 'Admin' ? [{ permission: 'ADMIN' }] : [],
-      feedback: [],
-      splash: {},
-    });
-    meBodies.set(user, body);
-  }
-  return body;
-}
 
 export function userRoutes(users: UserService, passwordChanges: FixedWindowLimiter) {
   return async function register(app: FastifyInstance): Promise<void> {

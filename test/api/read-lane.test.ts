@@ -1,0 +1,218 @@
+// The token holder's read lane (src/http/read-lane.ts) over real HTTP: `GET /api/admin/user`
+// and `GET /api/admin/user/tokens` with a cached token are answered before the framework,
+// with exactly the route's answer; everything else takes the route, which decides as before.
+
+import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { type Harness, json, startHarness } from '../helpers/harness.js';
+
+const ME = '/api/admin/user';
+const TOKENS = '/api/admin/user/tokens';
+
+let h: Harness;
+let base: string;
+/** The lane's answers, by path: the lane reports each to the metrics with observeRoute. */
+const laneAnswers = new Map<string, number>();
+
+before(async () => {
+  // Not debug: at debug level every request takes the route, to be logged.
+  h = await startHarness({ LOG_LEVEL: 'warn' });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  const metrics = h.services.metrics;
+  const observeRoute = metrics.observeRoute.bind(metrics);
+  metrics.observeRoute = (route, method, status, ms) => {
+    laneAnswers.set(route, (laneAnswers.get(route) ?? 0) + 1);
+    observeRoute(route, method, status, ms);
+  };
+});
+after(() => h.close());
+
+function lane(path: string): number {
+  return laneAnswers.get(path) ?? 0;
+}
+
+/** The answer's headers that do not vary from one answer to the next. */
+function stable(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (name !== 'date' && name !== 'keep-alive' && name !== 'connection') kept[name] = value;
+  });
+  return kept;
+}
+
+async function token(grant: { scopes?: string[] } = {}) {
+  const owner = await h.quickSignedIn('Editor');
+  const created = await h.createPat({ cookie: owner.cookie }, grant);
+  assert.equal(created.statusCode, 201, created.body);
+  return { owner, secret: json<{ secret: string }>(created).secret };
+}
+
+function get(path: string, headers: Record<string, string>, method = 'GET') {
+  return fetch(`${base}${path}`, { method, headers });
+}
+
+/** A GET that carries a body (fetch will not send one). */
+function getWithBody(path: string, secret: string, body: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const sent = httpRequest(
+      `${base}${path}`,
+      {
+        method: 'GET',
+        headers: {
+          authorization: secret,
+          'content-type': 'application/json',
+          // Node sends no length for a GET's body unless told.
+          'content-length': String(Buffer.byteLength(body)),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+async function cacheHits(): Promise<number> {
+  const text = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('unlatch_token_authentications_total{outcome="cache_hit"}'));
+  return Number(line?.split(' ').pop() ?? 0);
+}
+
+test("a cached token: both reads come from the lane, with the route's exact answer", async () => {
+  const { owner, secret } = await token();
+  const auth = { authorization: secret };
+  for (const path of [ME, TOKENS]) {
+    await get(path, auth); // fills the caches (the route, or the lane when already filled)
+    const before = lane(path);
+    const fromLane = await get(path, auth);
+    assert.equal(lane(path) - before, 1, `${path} answered by the lane`);
+    // A cookie that names no session counts as none (decision 3), but sends the request the
+    // long way: the route's answer for the same token.
+    const fromRoute = await get(path, { ...auth, cookie: 'unrelated=1' });
+    assert.equal(lane(path) - before, 1, `${path} with a cookie answered by the route`);
+    assert.equal(fromLane.status, 200);
+    assert.equal(fromRoute.status, 200);
+    assert.deepEqual(stable(fromLane.headers), stable(fromRoute.headers));
+    assert.equal(await fromLane.text(), await fromRoute.text());
+  }
+  const me = json<{ user: { id: number } }>(
+    await h.request({ method: 'GET', url: ME, auth: { token: secret } }),
+  );
+  assert.equal(me.user.id, owner.user.id);
+});
+
+test('the list is never stale: a new token appears and a deleted one disappears at once', async () => {
+  const { owner, secret } = await token();
+  const auth = { authorization: secret };
+  const ids = async () =>
+    ((await (await get(TOKENS, auth)).json()) as { pats: { id: number }[] }).pats.map((p) => p.id);
+  const first = await ids();
+  assert.equal(first.length, 1);
+  await ids(); // cached now: the lane answers
+  const second = json<{ id: number }>(await h.createPat({ cookie: owner.cookie }));
+  assert.deepEqual(await ids(), [...first, second.id]);
+  const before = lane(TOKENS);
+  assert.deepEqual(await ids(), [...first, second.id]);
+  assert.equal(lane(TOKENS) - before, 1, 'the refilled list comes from the lane again');
+  const deleted = await h.request({
+    method: 'DELETE',
+    url: `${TOKENS}/${second.id}`,
+    auth: { cookie: owner.cookie },
+  });
+  assert.equal(deleted.statusCode, 200);
+  assert.deepEqual(await ids(), first);
+});
+
+test('a revoked token is refused on the very next request', async () => {
+  const { owner, secret } = await token();
+  const auth = { authorization: secret };
+  await get(ME, auth);
+  assert.equal((await get(ME, auth)).status, 200);
+  const [pat] = json<{ pats: { id: number }[] }>(
+    await h.request({ method: 'GET', url: TOKENS, auth: { cookie: owner.cookie } }),
+  ).pats;
+  await h.request({
+    method: 'DELETE',
+    url: `${TOKENS}/${pat?.id}`,
+    auth: { cookie: owner.cookie },
+  });
+  assert.equal((await get(ME, auth)).status, 401);
+  assert.equal((await get(TOKENS, auth)).status, 401);
+});
+
+test("each read needs its route's scope: the route refuses, and counts the hit once", async () => {
+  const tokensOnly = (await token({ scopes: ['tokens:read'] })).secret;
+  const usersOnly = (await token({ scopes: ['users:read'] })).secret;
+  for (const [secret, allowed, refused] of [
+    [tokensOnly, TOKENS, ME],
+    [usersOnly, ME, TOKENS],
+  ] as const) {
+    const auth = { authorization: secret };
+    await get(allowed, auth);
+    const before = lane(allowed);
+    assert.equal((await get(allowed, auth)).status, 200);
+    assert.equal(lane(allowed) - before, 1);
+    const hits = await cacheHits();
+    const answer = await get(refused, auth);
+    assert.equal(answer.status, 403);
+    assert.match(await answer.text(), /scope/);
+    // The lane declined before counting: the route's authentication is the only hit.
+    assert.equal((await cacheHits()) - hits, 1);
+  }
+});
+
+test('the session cookie wins over the token, as on the route', async () => {
+  const { secret } = await token();
+  const other = await h.quickSignedIn('Viewer');
+  await get(ME, { authorization: secret }); // cached: the lane would answer it alone
+  const answer = await get(ME, { authorization: secret, cookie: other.cookie });
+  assert.equal(answer.status, 200);
+  assert.equal(((await answer.json()) as { user: { id: number } }).user.id, other.user.id);
+});
+
+test('any other form of the request takes the route, with the same answer', async () => {
+  const { secret } = await token();
+  const auth = { authorization: secret };
+  const expected = await (await get(ME, auth)).text();
+  const before = lane(ME);
+  for (const path of [`${ME}?x=1`, `${ME}/`, '/API/ADMIN/USER']) {
+    const answer = await get(path, auth);
+    assert.equal(answer.status, 200, path);
+    assert.equal(await answer.text(), expected, path);
+  }
+  const head = await get(ME, auth, 'HEAD');
+  assert.equal(head.status, 200);
+  const withBody = await getWithBody(ME, secret, '{}');
+  assert.equal(withBody.status, 200);
+  assert.equal(withBody.body, expected);
+  assert.equal(lane(ME) - before, 0, 'none of these took the lane');
+  for (const headers of [{}, { authorization: 'garbage' }] as Record<string, string>[]) {
+    const answer = await get(ME, headers);
+    assert.equal(answer.status, 401);
+  }
+});
+
+test("the lane's answers are counted in the metrics under the route", async () => {
+  const { secret } = await token();
+  for (let i = 0; i < 5; i++) await get(ME, { authorization: secret });
+  const scrape = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
+  const line = scrape
+    .split('\n')
+    .find((l) =>
+      l.startsWith(
+        'http_request_duration_seconds_count{route="/api/admin/user",method="GET",status="200"}',
+      ),
+    );
+  assert.ok(line, 'the route is counted');
+  assert.ok(Number(line.split(' ').pop()) >= 5, line);
+});
