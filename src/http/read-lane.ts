@@ -1,7 +1,7 @@
 // The token holder's two most frequent reads before the framework: who am I
 // (`GET /api/admin/user`) and my tokens (`GET /api/admin/user/tokens`). With the token and
 // the answer both in memory, Fastify's request cycle (routing, hooks, the reply object) was
-// most of such a request's cost (decision 19). A plain GET of exactly one of these paths,
+// about half of such a request's cost (decision 19). A plain GET of exactly one of these paths,
 // with a cached live token whose scopes allow the route, no cookie and no body, whose answer
 // the route's own feature can give from memory, is answered here with the route's exact
 // answer. Anything else (a session, a miss, a missing scope, an answer that needs the

@@ -46,8 +46,6 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
     const parsed = asks.parse(query === '' ? undefined : query);
     if ('problems' in parsed) return false;
     const started = metrics.enabled ? performance.now() : 0;
-    // The peer's address: the lane stays off behind TRUST_PROXY (see open()), so this is
-    // the address Fastify would give the route.
     const ask = parsed.ask;
     // A refusal is the route's to give (and to count): declined before the hit is counted.
     const admits =
@@ -63,6 +61,8 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
                   : headers['x-forwarded-method'],
               ),
             ) === undefined;
+    // The peer's address: the lane stays off behind TRUST_PROXY (see open()), so this is
+    // the address Fastify would give the route.
     const identity = pats.authenticateCached(
       tokenFromAuthorization(authorization),
       req.socket.remoteAddress ?? '',
