@@ -194,12 +194,14 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
     metrics.setListenConnected(true);
     services.seenAt.start();
     services.housekeeping.start();
+    services.plannerStatistics?.start();
     services.expiryNotices.start();
     await services.webhookSender.start();
   });
   app.addHook('onClose', async () => {
     await stopListening?.();
     services.housekeeping.stop();
+    services.plannerStatistics?.stop();
     services.expiryNotices.stop();
     await services.webhookSender.stop();
     await services.seenAt.stop();

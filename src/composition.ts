@@ -9,6 +9,7 @@ import { Introspection } from './features/authz/introspection.js';
 import { AuditLog } from './features/events/audit.js';
 import { EventStore } from './features/events/event-store.js';
 import { Housekeeping } from './features/housekeeping/housekeeping.js';
+import { PlannerStatistics } from './db/planner-statistics.js';
 import { CredentialCache } from './features/pats/credential-cache.js';
 import { IdleTokens } from './features/pats/idle-tokens.js';
 import { ExpiryNoticeStore } from './features/pats/expiry-notice-store.js';
@@ -47,6 +48,8 @@ const MINUTE_MS = 60_000;
 const VOUCH_MS = 15 * MINUTE_MS;
 const VOUCH_MAX_ENTRIES = 100_000;
 const HOUSEKEEPING_INTERVAL_MS = 60 * MINUTE_MS;
+/** As autovacuum's naptime: how often PGlite's tables are checked for a needed ANALYZE. */
+const PLANNER_STATISTICS_INTERVAL_MS = MINUTE_MS;
 // pat-expiring is announced within this of a lead time being reached.
 const EXPIRY_NOTICE_INTERVAL_MS = 10 * MINUTE_MS;
 
@@ -222,6 +225,15 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     onError: (error) => log.warn({ err: error }, 'housekeeping failed; will retry'),
   });
 
+  // PostgreSQL's autovacuum keeps the planner's statistics; PGlite has no autovacuum.
+  const plannerStatistics =
+    db.kind === 'pglite'
+      ? new PlannerStatistics(db, {
+          intervalMs: PLANNER_STATISTICS_INTERVAL_MS,
+          onError: (error) => log.warn({ err: error }, 'ANALYZE failed; will retry'),
+        })
+      : undefined;
+
   return {
     userStore,
     patStore,
@@ -247,6 +259,7 @@ export function createServices(config: Config, db: Db, log: FastifyBaseLogger) {
     userService,
     serviceAccounts,
     housekeeping,
+    plannerStatistics,
     metrics,
     webhookStore,
     deliveryStore,

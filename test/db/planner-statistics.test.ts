@@ -1,0 +1,56 @@
+// PGlite has no autovacuum: the server's own job analyzes tables that changed enough
+// (src/db/planner-statistics.ts), and only there.
+
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
+import { dbKind, startHarness } from '../helpers/harness.js';
+
+test('the job runs on PGlite only: PostgreSQL has autovacuum', async () => {
+  const h = await startHarness({ LOG_LEVEL: 'warn' });
+  try {
+    assert.equal(h.services.plannerStatistics !== undefined, dbKind === 'pglite');
+  } finally {
+    await h.close();
+  }
+});
+
+test(
+  'a table that changed past autovacuum’s rule is analyzed, once',
+  { skip: dbKind !== 'pglite' && 'PGlite only (the job is not started on PostgreSQL)' },
+  async () => {
+    const h = await startHarness({ LOG_LEVEL: 'warn' });
+    try {
+      const statistics = h.services.plannerStatistics;
+      assert.ok(statistics);
+      // The first run analyzes every table: changes made before it are not counted.
+      assert.ok((await statistics.runOnce()).includes('users'));
+      const lastAnalyze = async () =>
+        (
+          await h.db.query<{ at: Date | null }>(
+            `SELECT last_analyze AS at FROM pg_stat_user_tables WHERE relname = 'users'`,
+          )
+        )[0]?.at;
+      const before = await lastAnalyze();
+      // 200 rows: past 50 + 10% of the table.
+      await h.db.query(
+        `INSERT INTO users (username, password_hash, root_role)
+         SELECT 'stats-' || g, 'x', 'Viewer' FROM generate_series(1, 200) AS g`,
+      );
+      // PostgreSQL publishes a session's table counts at most once a second.
+      let analyzed: string[] = [];
+      for (let i = 0; i < 50 && !analyzed.includes('users'); i++) {
+        await sleep(100);
+        analyzed = await statistics.runOnce();
+      }
+      assert.ok(analyzed.includes('users'), `analyzed: ${analyzed.join(', ')}`);
+      const after = await lastAnalyze();
+      assert.ok(after instanceof Date && (before == null || after > before));
+      // Nothing changed since: nothing to do.
+      await sleep(1100);
+      assert.ok(!(await statistics.runOnce()).includes('users'));
+    } finally {
+      await h.close();
+    }
+  },
+);
