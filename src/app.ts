@@ -116,7 +116,17 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
           connectionsCheckingInterval: Math.max(50, Math.min(1000, config.headersTimeoutMs / 4)),
         },
         (req, res) => {
-          if (fastLane(req, res) || readLane(req, res)) return;
+          try {
+            if (fastLane(req, res) || readLane(req, res)) return;
+          } catch (error) {
+            // A lane runs before Fastify, whose error handling would turn a throw into a 500:
+            // here it would be an uncaught exception. Nothing sent yet: the route answers.
+            logger.error({ err: error, url: req.url }, 'fast lane failed; the route answers');
+            if (res.headersSent) {
+              res.destroy();
+              return;
+            }
+          }
           handler(req, res);
         },
       );

@@ -204,15 +204,65 @@ test('any other form of the request takes the route, with the same answer', asyn
 
 test("the lane's answers are counted in the metrics under the route", async () => {
   const { secret } = await token();
+  await get(ME, { authorization: secret }); // cached from here on
+  const count = async () => {
+    const scrape = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
+    const line = scrape
+      .split('\n')
+      .find((l) =>
+        l.startsWith(
+          'http_request_duration_seconds_count{route="/api/admin/user",method="GET",status="200"}',
+        ),
+      );
+    return Number(line?.split(' ').pop() ?? 0);
+  };
+  const before = await count();
+  const lanesBefore = lane(ME);
   for (let i = 0; i < 5; i++) await get(ME, { authorization: secret });
-  const scrape = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
-  const line = scrape
-    .split('\n')
-    .find((l) =>
-      l.startsWith(
-        'http_request_duration_seconds_count{route="/api/admin/user",method="GET",status="200"}',
-      ),
-    );
-  assert.ok(line, 'the route is counted');
-  assert.ok(Number(line.split(' ').pop()) >= 5, line);
+  assert.equal(lane(ME) - lanesBefore, 5, 'all five from the lane');
+  assert.equal((await count()) - before, 5);
+});
+
+test('behind TRUST_PROXY every request takes the route (the address needs its proxy rules)', async () => {
+  const proxied = await startHarness({ LOG_LEVEL: 'warn', TRUST_PROXY: 'true' });
+  try {
+    await proxied.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(proxied.app.server.address() as AddressInfo).port}${ME}`;
+    let laneAnswers = 0;
+    const metrics = proxied.services.metrics;
+    const observeRoute = metrics.observeRoute.bind(metrics);
+    metrics.observeRoute = (...args) => {
+      laneAnswers++;
+      observeRoute(...args);
+    };
+    const owner = await proxied.quickSignedIn('Editor');
+    const { secret } = json<{ secret: string }>(await proxied.createPat({ cookie: owner.cookie }));
+    for (let i = 0; i < 3; i++) {
+      const answer = await fetch(url, { headers: { authorization: secret } });
+      assert.equal(answer.status, 200);
+    }
+    assert.equal(laneAnswers, 0);
+  } finally {
+    await proxied.close();
+  }
+});
+
+test('a lane that throws leaves the request to the route, and says so in the log', async () => {
+  const { secret } = await token();
+  await get(ME, { authorization: secret });
+  const pats = h.services.patAuthenticator;
+  const original = pats.authenticateCached.bind(pats);
+  // The lanes pass an admits predicate; the route's hook does not.
+  pats.authenticateCached = (token, ip, agent, admits) => {
+    if (admits !== undefined) throw new Error('lane failure for the test');
+    return original(token, ip, agent);
+  };
+  try {
+    const answer = await get(ME, { authorization: secret });
+    assert.equal(answer.status, 200);
+    assert.ok(((await answer.json()) as { user?: unknown }).user);
+  } finally {
+    pats.authenticateCached = original;
+  }
+  assert.ok(h.logLines.some((line) => line.includes('fast lane failed; the route answers')));
 });
