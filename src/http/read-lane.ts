@@ -14,7 +14,7 @@ import { holdsScope } from '../core/scopes.js';
 import type { TokenAuthenticator, TokenIdentity } from './authenticate.js';
 import { tokenFromAuthorization } from './authorization-header.js';
 import type { Metrics } from './metrics.js';
-import { JSON_CONTENT_TYPE } from './route-helpers.js';
+import { announcesBody, JSON_CONTENT_TYPE } from './route-helpers.js';
 import { DEFAULT_HEADERS } from './security-headers.js';
 
 export interface ReadLaneRoute {
@@ -54,7 +54,7 @@ export function createReadLane(deps: ReadLaneDeps) {
     const authorization = headers.authorization;
     // The session cookie wins over the token (decision 3): the route sorts that out.
     if (authorization === undefined || headers.cookie !== undefined) return false;
-    if (hasBody(req) || !open()) return false;
+    if (announcesBody(req) || !open()) return false;
     const started = metrics.enabled ? performance.now() : 0;
     let body: string | undefined;
     const admits = (identity: TokenIdentity): boolean => {
@@ -86,10 +86,4 @@ export function createReadLane(deps: ReadLaneDeps) {
 function routeOf(routes: readonly ReadLaneRoute[], url: string): ReadLaneRoute | undefined {
   for (const route of routes) if (route.path === url) return route;
   return undefined;
-}
-
-/** A body (which Fastify drops for a GET) sends the request the long way. */
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

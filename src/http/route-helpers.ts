@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContentTypeError } from '../core/errors.js';
 
@@ -25,6 +26,15 @@ export function ignoreBodyOfBodilessMethods(request: FastifyRequest): void {
   delete headers['content-type'];
   delete headers['content-length'];
   delete headers['transfer-encoding'];
+}
+
+/**
+ * Whether the request's headers announce a body. The fast lanes, which answer before Fastify
+ * and never read one, send such a request the long way (Fastify reads and drops it).
+ */
+export function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 /**

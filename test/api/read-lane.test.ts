@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type Harness, json, startHarness } from '../helpers/harness.js';
+import { metricValue, stableHeaders } from '../helpers/answers.js';
 
 const ME = '/api/admin/user';
 const TOKENS = '/api/admin/user/tokens';
@@ -32,15 +33,6 @@ after(() => h.close());
 
 function lane(path: string): number {
   return laneAnswers.get(path) ?? 0;
-}
-
-/** The answer's headers that do not vary from one answer to the next. */
-function stable(headers: Headers): Record<string, string> {
-  const kept: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (name !== 'date' && name !== 'keep-alive' && name !== 'connection') kept[name] = value;
-  });
-  return kept;
 }
 
 async function token(grant: { scopes?: string[] } = {}) {
@@ -80,12 +72,8 @@ function getWithBody(path: string, secret: string, body: string) {
   });
 }
 
-async function cacheHits(): Promise<number> {
-  const text = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith('unlatch_token_authentications_total{outcome="cache_hit"}'));
-  return Number(line?.split(' ').pop() ?? 0);
+function cacheHits(): Promise<number> {
+  return metricValue(base, 'unlatch_token_authentications_total{outcome="cache_hit"}');
 }
 
 test("a cached token: both reads come from the lane, with the route's exact answer", async () => {
@@ -102,7 +90,7 @@ test("a cached token: both reads come from the lane, with the route's exact answ
     assert.equal(lane(path) - before, 1, `${path} with a cookie answered by the route`);
     assert.equal(fromLane.status, 200);
     assert.equal(fromRoute.status, 200);
-    assert.deepEqual(stable(fromLane.headers), stable(fromRoute.headers));
+    assert.deepEqual(stableHeaders(fromLane.headers), stableHeaders(fromRoute.headers));
     assert.equal(await fromLane.text(), await fromRoute.text());
   }
   const me = json<{ user: { id: number } }>(
@@ -205,17 +193,11 @@ test('any other form of the request takes the route, with the same answer', asyn
 test("the lane's answers are counted in the metrics under the route", async () => {
   const { secret } = await token();
   await get(ME, { authorization: secret }); // cached from here on
-  const count = async () => {
-    const scrape = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
-    const line = scrape
-      .split('\n')
-      .find((l) =>
-        l.startsWith(
-          'http_request_duration_seconds_count{route="/api/admin/user",method="GET",status="200"}',
-        ),
-      );
-    return Number(line?.split(' ').pop() ?? 0);
-  };
+  const count = () =>
+    metricValue(
+      base,
+      'http_request_duration_seconds_count{route="/api/admin/user",method="GET",status="200"}',
+    );
   const before = await count();
   const lanesBefore = lane(ME);
   for (let i = 0; i < 5; i++) await get(ME, { authorization: secret });

@@ -8,6 +8,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Metrics } from '../../http/metrics.js';
+import { announcesBody } from '../../http/route-helpers.js';
 import { DEFAULT_HEADERS } from '../../http/security-headers.js';
 import type { PatAuthenticator, PatIdentity } from '../pats/pat-authenticator.js';
 import { tokenFromAuthorization } from '../../http/authorization-header.js';
@@ -41,7 +42,7 @@ export function createAuthzFastLane(deps: FastLaneDeps) {
     if (path === undefined) return false;
     const headers = req.headers;
     const authorization = headers.authorization;
-    if (authorization === undefined || hasBody(req) || !open()) return false;
+    if (authorization === undefined || announcesBody(req) || !open()) return false;
     const query = url.length > path.length ? url.slice(path.length + 1) : '';
     const parsed = asks.parse(query === '' ? undefined : query);
     if ('problems' in parsed) return false;
@@ -90,10 +91,4 @@ function endpointOf(url: string): string | undefined {
       return path;
   }
   return undefined;
-}
-
-/** A body (which Fastify reads and drops for these routes) sends the request the long way. */
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

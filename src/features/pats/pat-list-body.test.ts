@@ -33,8 +33,9 @@ test('the list body is exactly JSON.stringify({ pats }), for shared (frozen) ans
   );
 });
 
-test('an answer made for one request is serialised as it is now, not as it was first seen', () => {
-  const pat: PatJson = {
+/** A token's answer, a new object each time (one test changes it, one freezes it). */
+function ciPat(): PatJson {
+  return {
     id: 1,
     description: 'ci',
     expiresAt: '2030-01-01T00:00:00.000Z',
@@ -42,6 +43,10 @@ test('an answer made for one request is serialised as it is now, not as it was f
     createdAt: '2026-01-01T00:00:00.000Z',
     seenAt: null,
   };
+}
+
+test('an answer made for one request is serialised as it is now, not as it was first seen', () => {
+  const pat = ciPat();
   assert.equal(patsBody([pat]), JSON.stringify({ pats: [pat] }));
   pat.expiryWarning = 'expires-soon';
   assert.equal(patsBody([pat]), JSON.stringify({ pats: [pat] }));
@@ -49,14 +54,7 @@ test('an answer made for one request is serialised as it is now, not as it was f
 });
 
 test('the read lane gets a cached list as its body, and nothing while PATs are off or on a miss', () => {
-  const pat: PatJson = Object.freeze({
-    id: 1,
-    description: 'ci',
-    expiresAt: '2030-01-01T00:00:00.000Z',
-    userId: 2,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    seenAt: null,
-  });
+  const pat = Object.freeze(ciPat());
   const lists = new Map<number, PatJson[]>([[2, [pat]]]);
   const service = (enabled: boolean) => ({
     enabled,

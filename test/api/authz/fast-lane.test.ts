@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type Harness, json, startHarness } from '../../helpers/harness.js';
+import { metricValue, stableHeaders } from '../../helpers/answers.js';
 
 let h: Harness;
 let base: string;
@@ -27,21 +28,8 @@ before(async () => {
 });
 after(() => h.close());
 
-/** The answer's headers that do not vary from one answer to the next. */
-function stable(headers: Headers): Record<string, string> {
-  const kept: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (name !== 'date' && name !== 'keep-alive' && name !== 'connection') kept[name] = value;
-  });
-  return kept;
-}
-
-async function cacheHits(): Promise<number> {
-  const text = await (await fetch(`${base}/internal-backstage/prometheus`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith('unlatch_token_authentications_total{outcome="cache_hit"}'));
-  return Number(line?.split(' ').pop() ?? 0);
+function cacheHits(): Promise<number> {
+  return metricValue(base, 'unlatch_token_authentications_total{outcome="cache_hit"}');
 }
 
 async function token(grant: { scopes?: string[] } = {}) {
@@ -60,7 +48,7 @@ test("a cached token: the second answer comes from the lane and equals the route
     });
     assert.equal(first.status, 200);
     assert.equal(second.status, 200);
-    assert.deepEqual(stable(second.headers), stable(first.headers));
+    assert.deepEqual(stableHeaders(second.headers), stableHeaders(first.headers));
     assert.equal(await second.text(), '');
     assert.equal(second.headers.get('x-unlatch-user-id'), String(owner.user.id));
     assert.equal(second.headers.get('cache-control'), 'no-store');
