@@ -12,6 +12,7 @@ import {
   signIn,
   startBrowserHarness,
 } from '../helpers/browser.js';
+import type { Route } from 'playwright-core';
 import { json, PASSWORD } from '../helpers/harness.js';
 
 const NEW_PASSWORD = 'Nell-has-1-good-password';
@@ -89,9 +90,17 @@ describe('web page: roles', { skip: browserSkipReason() }, () => {
     await page.reload();
     await page.getByRole('button', { name: `Delete user ${doomed.username}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete this user?' });
+    // The list's reload is held back a moment: "deleted" must not be announced while the
+    // deleted user is still on the screen.
+    const slowList = async (route: Route) => {
+      if (route.request().method() === 'GET') await new Promise((done) => setTimeout(done, 300));
+      await route.continue();
+    };
+    await page.route('**/api/admin/user-admin', slowList);
     await confirm.getByRole('button', { name: 'Delete user' }).click();
     await page.getByText(`User ${doomed.username} deleted.`).waitFor();
     assert.equal(await page.getByRole('row', { name: /leaving/ }).count(), 0);
+    await page.unroute('**/api/admin/user-admin', slowList);
     await screenshot(page, 'users');
 
     await page.getByRole('button', { name: 'Log out' }).click();

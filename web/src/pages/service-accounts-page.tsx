@@ -143,10 +143,10 @@ export function ServiceAccountsPage() {
       {open.kind === 'create' && (
         <ServiceAccountDialog
           onClose={close}
-          onSaved={(account) => {
+          onSaved={async (account) => {
             close();
+            await load();
             setStatus(`Service account ${account.username} created.`);
-            void load();
           }}
         />
       )}
@@ -154,10 +154,10 @@ export function ServiceAccountsPage() {
         <ServiceAccountDialog
           account={open.account}
           onClose={close}
-          onSaved={(account) => {
+          onSaved={async (account) => {
             close();
+            await load();
             setStatus(`Service account ${account.username} saved.`);
-            void load();
           }}
         />
       )}
@@ -168,10 +168,10 @@ export function ServiceAccountsPage() {
           onClose={close}
           onConfirm={async () => {
             await api('DELETE', `${SERVICE_ACCOUNTS_URL}/${open.account.id}`);
-            setStatus(`Service account ${open.account.username} deleted.`);
             if (selectedId === open.account.id) setSelectedId(undefined);
             close();
             await load();
+            setStatus(`Service account ${open.account.username} deleted.`);
           }}
         >
           <p>

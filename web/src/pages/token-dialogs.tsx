@@ -97,9 +97,9 @@ export function TokenDialogs({ list, owner, onChanged }: TokenDialogsProps) {
         onConfirm={async () => {
           await api('DELETE', `${url}/${open.pat.id}`);
           setDenied(undefined);
-          setStatus(`Token "${open.pat.description}" deleted.`);
           close();
           await reload();
+          setStatus(`Token "${open.pat.description}" deleted.`);
           onChanged?.();
         }}
       >

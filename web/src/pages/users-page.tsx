@@ -107,10 +107,10 @@ export function UsersPage({ meId }: { meId: number }) {
       {open.kind === 'create' && (
         <CreateUserDialog
           onClose={close}
-          onCreated={(user) => {
+          onCreated={async (user) => {
             close();
+            await load();
             setStatus(`User ${displayName(user)} created.`);
-            void load();
           }}
         />
       )}
@@ -121,9 +121,9 @@ export function UsersPage({ meId }: { meId: number }) {
           onClose={close}
           onConfirm={async () => {
             await api('DELETE', `${USERS_URL}/${open.user.id}`);
-            setStatus(`User ${displayName(open.user)} deleted.`);
             close();
             await load();
+            setStatus(`User ${displayName(open.user)} deleted.`);
           }}
         >
           <p>

@@ -127,10 +127,10 @@ export function WebhooksPage() {
           onClose={close}
           onConfirm={async () => {
             await api('DELETE', `${WEBHOOKS_URL}/${open.webhook.id}`);
-            setStatus(`Webhook ${label(open.webhook)} deleted.`);
             if (shown === open.webhook.id) setShown(undefined);
             close();
             await load();
+            setStatus(`Webhook ${label(open.webhook)} deleted.`);
           }}
         >
           <p>
