@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import type { Services } from '../src/composition.js';
 import { PgDb } from '../src/db/pg-db.js';
+import type { Revocation } from '../src/features/revocation/revocation-bus.js';
 import { createLogger } from '../src/logger.js';
 import { databaseUrl, type Harness, json, startHarness } from './helpers/harness.js';
 
@@ -109,6 +110,23 @@ describe('two instances on one PostgreSQL', () => {
     }
   }
 
+  /** Resolves when B's bus applies a matching revocation from A (within the bound). */
+  function heardOnB(matches: (revocation: Revocation) => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let waiting = true;
+      const timer = setTimeout(() => {
+        waiting = false;
+        reject(new Error(`B heard nothing within ${REVOCATION_BOUND_MS} ms`));
+      }, REVOCATION_BOUND_MS);
+      bServices?.revocations.subscribe((revocation) => {
+        if (!waiting || !matches(revocation)) return;
+        waiting = false;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   test(
     "token lists are cached per user, yet B's list follows creations and deletions on A",
     { skip },
@@ -122,8 +140,11 @@ describe('two instances on one PostgreSQL', () => {
             headers: { cookie: owner.cookie },
           }),
         ).pats.map((p) => p.id);
+      const heard = heardOnB((r) => r.kind === 'pats' && r.userId === owner.user.id);
       const first = json<{ id: number }>(await a.createPat({ cookie: owner.cookie })).id;
-      // B lists (and caches) the one token.
+      // B lists (and caches) the one token, once the creation's NOTIFY has reached it: a list
+      // B read before the notification came would rightly be dropped by it.
+      await heard;
       assert.deepEqual(await listOnB(owner.cookie, [first]), [first]);
       assert.ok(bServices?.patLists.get(owner.user.id), 'B serves the list from its cache');
       const second = json<{ id: number }>(await a.createPat({ cookie: owner.cookie })).id;

@@ -28,6 +28,7 @@ before(async () => {
     laneAnswers.set(route, (laneAnswers.get(route) ?? 0) + 1);
     observeRoute(route, method, status, ms);
   };
+  watchTokenLists();
 });
 after(() => h.close());
 
@@ -39,7 +40,40 @@ async function token(grant: { scopes?: string[] } = {}) {
   const owner = await h.quickSignedIn('Editor');
   const created = await h.createPat({ cookie: owner.cookie }, grant);
   assert.equal(created.statusCode, 201, created.body);
+  await tokenListSettled(owner.user.id, 1);
   return { owner, secret: json<{ secret: string }>(created).secret };
+}
+
+// A token's creation drops its owner's list twice: on commit, then again when the creation's
+// own NOTIFY comes back over LISTEN (as it reaches every other instance). On PostgreSQL the
+// echo lands a few ms after the create's answer, sometimes after the next read refilled the
+// list, which it then rightly drops. Before a test expects the lane to answer from a filled
+// list, it waits for the echoes.
+const listChanges = new Map<number, number>();
+const listWaiters: { userId: number; count: number; done: () => void }[] = [];
+
+function watchTokenLists(): void {
+  h.services.revocations.subscribe((revocation) => {
+    if (revocation.kind !== 'pats') return;
+    const count = (listChanges.get(revocation.userId) ?? 0) + 1;
+    listChanges.set(revocation.userId, count);
+    for (const waiter of listWaiters) {
+      if (waiter.userId === revocation.userId && count >= waiter.count) waiter.done();
+    }
+  });
+}
+
+/** Resolves once both announcements (the local one and the echo) of `creations` have come. */
+function tokenListSettled(userId: number, creations: number): Promise<void> {
+  const wanted = 2 * creations;
+  return new Promise((resolve, reject) => {
+    if ((listChanges.get(userId) ?? 0) >= wanted) return resolve();
+    const timer = setTimeout(() => {
+      const seen = listChanges.get(userId) ?? 0;
+      reject(new Error(`${seen} of ${wanted} token list announcements within 5 s`));
+    }, 5000);
+    listWaiters.push({ userId, count: wanted, done: () => (clearTimeout(timer), resolve()) });
+  });
 }
 
 function get(path: string, headers: Record<string, string>, method = 'GET') {
@@ -70,28 +104,6 @@ function getWithBody(path: string, secret: string, body: string) {
     sent.on('error', reject);
     sent.end(body);
   });
-}
-
-/** Counts the changes to one user's token list that reach this instance's bus. */
-function tokenListAnnouncements(userId: number) {
-  let count = 0;
-  const waiting: { count: number; resolve: () => void }[] = [];
-  h.services.revocations.subscribe((revocation) => {
-    if (revocation.kind !== 'pats' || revocation.userId !== userId) return;
-    count++;
-    for (const wait of waiting) if (count >= wait.count) wait.resolve();
-  });
-  return {
-    received: (wanted: number) =>
-      new Promise<void>((resolve, reject) => {
-        if (count >= wanted) return resolve();
-        const timer = setTimeout(
-          () => reject(new Error(`${count} of ${wanted} announcements within 5 s`)),
-          5000,
-        );
-        waiting.push({ count: wanted, resolve: () => (clearTimeout(timer), resolve()) });
-      }),
-  };
 }
 
 function cacheHits(): Promise<number> {
@@ -129,13 +141,9 @@ test('the list is never stale: a new token appears and a deleted one disappears 
   const first = await ids();
   assert.equal(first.length, 1);
   await ids(); // cached now: the lane answers
-  const announced = tokenListAnnouncements(owner.user.id);
   const second = json<{ id: number }>(await h.createPat({ cookie: owner.cookie }));
   assert.deepEqual(await ids(), [...first, second.id]);
-  // The creation drops the list twice: on commit, then again when its own NOTIFY comes back
-  // over LISTEN (as it reaches every other instance). A list refilled between the two is
-  // dropped by the second, which is right, so wait for it before expecting the lane.
-  await announced.received(2);
+  await tokenListSettled(owner.user.id, 2);
   assert.deepEqual(await ids(), [...first, second.id]);
   const before = lane(TOKENS);
   assert.deepEqual(await ids(), [...first, second.id]);
