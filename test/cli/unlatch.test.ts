@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import type { Check } from '../../src/cli/doctor.js';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import { loadMigrations } from '../../src/db/migrate.js';
@@ -151,6 +152,7 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
         ['database', true],
         ['migrations', false],
         ['listen', true],
+        ['statistics', true],
       ],
     );
     const first = await unlatch(target, ['migrate', '--json']);
@@ -360,6 +362,36 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
     assert.equal(command.code, 1);
     assert.match(command.stderr, /^unlatch: The database cannot be reached/);
     assert.ok(!command.stderr.includes('hunter2'));
+  });
+
+  test("doctor warns (exit 0) when nothing keeps the planner's statistics", async () => {
+    const usual = await unlatch(target, ['doctor', '--json']);
+    assert.equal(usual.code, 0, usual.stdout + usual.stderr);
+    const statistics = (out: string) =>
+      (JSON.parse(out) as { checks: Check[] }).checks.find((c) => c.name === 'statistics');
+    if (!databaseUrl) {
+      assert.deepEqual(statistics(usual.stdout), {
+        name: 'statistics',
+        ok: true,
+        warning: false,
+        detail: 'PGlite has no autovacuum: the server analyzes changed tables',
+      });
+      return;
+    }
+    // Whatever this PostgreSQL's autovacuum is, doctor says the same.
+    const db = await target.open();
+    const [row] = await db.query<{ on: boolean }>(
+      `SELECT current_setting('autovacuum') = 'on' AS on`,
+    );
+    await db.close();
+    assert.equal(statistics(usual.stdout)?.warning, row?.on !== true);
+    // track_counts can be turned off for one session: autovacuum is blind then.
+    const url = new URL(target.env.DATABASE_URL as string);
+    url.searchParams.set('options', `${url.searchParams.get('options')} -c track_counts=off`);
+    const blind = await unlatch(target, ['doctor'], { DATABASE_URL: url.toString() });
+    assert.equal(blind.code, 0, blind.stdout + blind.stderr);
+    assert.match(blind.stdout, /^WARN\s+statistics\s+track_counts is off: autovacuum cannot see/m);
+    assert.match(blind.stdout, /^All checks passed, with a warning\.$/m);
   });
 
   test(
