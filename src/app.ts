@@ -211,7 +211,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   app.addHook('onClose', async () => {
     await stopListening?.();
     services.housekeeping.stop();
-    services.plannerStatistics?.stop();
+    await services.plannerStatistics?.stop();
     services.expiryNotices.stop();
     await services.webhookSender.stop();
     await services.seenAt.stop();

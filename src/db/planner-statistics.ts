@@ -22,6 +22,9 @@ export interface PlannerStatisticsOptions {
 export class PlannerStatistics {
   #timer: NodeJS.Timeout | undefined;
   #ranOnce = false;
+  /** The run in progress: a tick that finds one skips (ANALYZE of a large table can take
+   * longer than the interval), and stop() waits for it before the database closes. */
+  #running: Promise<void> | undefined;
 
   constructor(
     private readonly db: Queryable,
@@ -30,15 +33,27 @@ export class PlannerStatistics {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      this.runOnce().catch(this.options.onError);
-    }, this.options.intervalMs);
+    this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
     this.#timer.unref();
   }
 
-  stop(): void {
+  /** Stops the ticks and resolves once a run in progress has ended. */
+  async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#running;
+  }
+
+  #tick(): void {
+    if (this.#running) return;
+    this.#running = this.runOnce()
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.onError(error),
+      )
+      .finally(() => {
+        this.#running = undefined;
+      });
   }
 
   /**
