@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { type Harness, json, startHarness } from '../helpers/harness.js';
 import { metricValue, stableHeaders } from '../helpers/answers.js';
+import { issueToken } from '../../src/features/pats/token.js';
 
 const ME = '/api/admin/user';
 const TOKENS = '/api/admin/user/tokens';
@@ -283,4 +284,30 @@ test('a lane that throws leaves the request to the route, and says so in the log
     pats.authenticateCached = original;
   }
   assert.ok(h.logLines.some((line) => line.includes('fast lane failed; the route answers')));
+});
+
+test("PATs switched off: the list is the route's 404 every time, never a cached answer", async () => {
+  const off = await startHarness({ LOG_LEVEL: 'warn', UNLEASH_PAT_KILL_SWITCH: 'true' });
+  try {
+    await off.app.listen({ port: 0, host: '127.0.0.1' });
+    const offBase = `http://127.0.0.1:${(off.app.server.address() as AddressInfo).port}`;
+    // A token from before the switch (the API makes none while it is on).
+    const { user } = await off.signedIn();
+    const token = issueToken();
+    await off.db.query(
+      `INSERT INTO personal_access_tokens (user_id, description, selector, verifier, expires_at)
+       VALUES ($1, 'from before', $2, $3, now() + interval '1 day')`,
+      [user.id, token.selector, token.verifier],
+    );
+    const headers = { authorization: token.secret };
+    for (let i = 0; i < 3; i++) {
+      const me = await fetch(`${offBase}${ME}`, { headers });
+      assert.equal(me.status, 200, 'the token still says who it is, as on the route');
+      const list = await fetch(`${offBase}${TOKENS}`, { headers });
+      assert.equal(list.status, 404);
+      assert.equal(((await list.json()) as { message: string }).message, 'PATs are disabled.');
+    }
+  } finally {
+    await off.close();
+  }
 });
