@@ -210,9 +210,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   });
   app.addHook('onClose', async () => {
     await stopListening?.();
-    services.housekeeping.stop();
+    await services.housekeeping.stop();
     await services.plannerStatistics?.stop();
-    services.expiryNotices.stop();
+    await services.expiryNotices.stop();
     await services.webhookSender.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();

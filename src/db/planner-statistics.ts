@@ -8,6 +8,7 @@
 // 50 + 10% of its rows, checked every minute, and analyzes every table once at its first
 // run. PostgreSQL's autovacuum does this by itself; the job is not started there.
 
+import { PeriodicJob } from '../core/periodic-job.js';
 import type { Queryable } from './db.js';
 
 /** autovacuum_analyze_threshold and autovacuum_analyze_scale_factor, PostgreSQL's defaults. */
@@ -20,40 +21,23 @@ export interface PlannerStatisticsOptions {
 }
 
 export class PlannerStatistics {
-  #timer: NodeJS.Timeout | undefined;
   #ranOnce = false;
-  /** The run in progress: a tick that finds one skips (ANALYZE of a large table can take
-   * longer than the interval), and stop() waits for it before the database closes. */
-  #running: Promise<void> | undefined;
+  readonly #job: PeriodicJob;
 
   constructor(
     private readonly db: Queryable,
-    private readonly options: PlannerStatisticsOptions,
-  ) {}
+    options: PlannerStatisticsOptions,
+  ) {
+    this.#job = new PeriodicJob(() => this.runOnce(), options);
+  }
 
   start(): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
-    this.#timer.unref();
+    this.#job.start();
   }
 
   /** Stops the ticks and resolves once a run in progress has ended. */
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
-  }
-
-  #tick(): void {
-    if (this.#running) return;
-    this.#running = this.runOnce()
-      .then(
-        () => undefined,
-        (error: unknown) => this.options.onError(error),
-      )
-      .finally(() => {
-        this.#running = undefined;
-      });
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /**

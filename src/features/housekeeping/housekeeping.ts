@@ -4,6 +4,7 @@
 // cheap when there is nothing to remove. With PAT_IDLE_REVOKE_DAYS set, idle tokens are
 // revoked too, by one instance at a time (see pats/idle-tokens.ts).
 
+import { PeriodicJob } from '../../core/periodic-job.js';
 import type { EventStore } from '../events/event-store.js';
 import type { IdleTokens } from '../pats/idle-tokens.js';
 import type { PatUsageStore } from '../pats/pat-usage-store.js';
@@ -27,31 +28,22 @@ export interface HousekeepingDeps {
 }
 
 export class Housekeeping {
-  #timer: NodeJS.Timeout | undefined;
   readonly #deps: HousekeepingDeps;
+  readonly #job: PeriodicJob;
 
   constructor(deps: HousekeepingDeps) {
     this.#deps = deps;
+    this.#job = new PeriodicJob(() => this.runOnce(), deps);
   }
-
-  #first: NodeJS.Timeout | undefined;
 
   /** A first run soon after start (servers that restart often still clean up), then every interval. */
   start(firstRunAfterMs = 60_000): void {
-    if (this.#timer) return;
-    const run = () => {
-      this.runOnce().catch(this.#deps.onError);
-    };
-    this.#first = setTimeout(run, firstRunAfterMs);
-    this.#timer = setInterval(run, this.#deps.intervalMs);
-    this.#first.unref();
-    this.#timer.unref();
+    this.#job.start(firstRunAfterMs);
   }
 
-  stop(): void {
-    clearTimeout(this.#first);
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+  /** Stops the runs and resolves once a run in progress has ended. */
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   async runOnce(): Promise<{

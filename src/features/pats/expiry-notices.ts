@@ -8,6 +8,7 @@
 // found already inside several lead times (a server that was down) is told once, at the
 // shortest.
 
+import { PeriodicJob } from '../../core/periodic-job.js';
 import type { Db, Queryable } from '../../db/db.js';
 import type { AuditLog } from '../events/audit.js';
 import type { ExpiryNoticeStore } from './expiry-notice-store.js';
@@ -52,28 +53,20 @@ export interface ExpiryNoticesDeps {
 
 export class ExpiryNotices {
   readonly #deps: ExpiryNoticesDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #first: NodeJS.Timeout | undefined;
+  readonly #job: PeriodicJob;
 
   constructor(deps: ExpiryNoticesDeps) {
     this.#deps = deps;
+    this.#job = new PeriodicJob(() => this.runOnce(), deps);
   }
 
   start(firstRunAfterMs = 30_000): void {
-    if (this.#timer) return;
-    const run = () => {
-      this.runOnce().catch(this.#deps.onError);
-    };
-    this.#first = setTimeout(run, firstRunAfterMs);
-    this.#timer = setInterval(run, this.#deps.intervalMs);
-    this.#first.unref();
-    this.#timer.unref();
+    this.#job.start(firstRunAfterMs);
   }
 
-  stop(): void {
-    clearTimeout(this.#first);
-    clearInterval(this.#timer);
-    this.#timer = undefined;
+  /** Stops the runs and resolves once a run in progress has ended. */
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** Records the notices that are due; returns how many this run recorded. */
