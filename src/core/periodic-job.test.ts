@@ -54,6 +54,20 @@ test('a failed run is reported and the next tick runs again', async () => {
   assert.match(String(errors[0]), /down 1/);
 });
 
+test('a run that throws at once is reported like one that fails later', async () => {
+  const errors: unknown[] = [];
+  const job = new PeriodicJob(
+    (() => {
+      throw new Error('at once');
+    }) as () => Promise<void>,
+    { intervalMs: 5, onError: (e) => errors.push(e) },
+  );
+  job.start();
+  for (let i = 0; i < 200 && errors.length < 1; i++) await sleep(5);
+  await job.stop();
+  assert.match(String(errors[0]), /at once/);
+});
+
 test('the first run comes after its own delay when that is sooner than the interval', async () => {
   let calls = 0;
   const job = new PeriodicJob(

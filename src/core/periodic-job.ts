@@ -40,7 +40,8 @@ export class PeriodicJob {
 
   #tick(): void {
     if (this.#running) return;
-    this.#running = this.run()
+    // Through an async function: a run that throws before its first await is reported too.
+    this.#running = (async () => this.run())()
       .then(
         () => undefined,
         (error: unknown) => this.options.onError(error),
