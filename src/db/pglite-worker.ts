@@ -3,12 +3,11 @@
 // with the server's thread loading the web stack, and a slow query no longer holds up
 // requests that the caches answer. The protocol is in pglite-protocol.ts.
 
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlParam } from './db.js';
+import { holdsDatabase, PGLITE_OPTIONS } from './pglite-options.js';
 import {
   type Message,
   type Request,
@@ -33,20 +32,8 @@ function send(message: Message): void {
  */
 setFlagsFromString('--liftoff-only');
 
-/** Whether a PostgreSQL data directory already exists there (it has a PG_VERSION file). */
-async function holdsDatabase(dataDir: string): Promise<boolean> {
-  try {
-    await access(join(dataDir, 'PG_VERSION'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function openPglite({ dataDir, searchPath }: WorkerOptions): Promise<PGlite> {
-  // PostgreSQL's default 128 MB of shared buffers nearly doubles the process's memory; a
-  // laptop-sized database is served as well from 16 MB (RSS ~300 MB -> ~175 MB measured).
-  const options = { postgresqlconf: ['shared_buffers = 16MB'] };
+  const options = PGLITE_OPTIONS;
   let pg: PGlite;
   if (dataDir === undefined) {
     pg = await PGlite.create(options);
@@ -54,9 +41,10 @@ async function openPglite({ dataDir, searchPath }: WorkerOptions): Promise<PGlit
     const existed = await holdsDatabase(dataDir);
     pg = await PGlite.create(dataDir, options);
     if (!existed) {
-      // Creating the database (initdb) leaves ~400 MiB of WebAssembly memory reachable from
-      // this PGlite until it closes (measured: RSS 567 MiB after creating, ~200 after
-      // reopening). Reopening once, on the first start only, gives that memory back.
+      // PgliteDb creates the database in a process of its own first (pglite-create.ts), so
+      // this is for a directory emptied in between. Creating the database (initdb) leaves
+      // ~400 MiB of WebAssembly memory reachable from this PGlite until it closes (measured:
+      // RSS 567 MiB after creating, ~200 after reopening): reopening gives that memory back.
       await pg.close();
       pg = await PGlite.create(dataDir, options);
     }

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -393,6 +393,26 @@ describe(`unlatch on ${databaseUrl ? 'PostgreSQL' : 'PGlite in a directory'}`, (
     assert.match(blind.stdout, /^WARN\s+statistics\s+track_counts is off: autovacuum cannot see/m);
     assert.match(blind.stdout, /^All checks passed, with a warning\.$/m);
   });
+
+  test(
+    'PGlite: a DATA_DIR that holds something else is refused, saying what it must be',
+    { skip: databaseUrl ? 'PGlite only' : false },
+    async () => {
+      const other = await pgliteTarget();
+      try {
+        // PostgreSQL's initdb needs `base` to be a directory.
+        await writeFile(join(other.env.DATA_DIR as string, 'base'), 'not a database');
+        const run = await unlatch(other, ['doctor']);
+        assert.equal(run.code, 1, run.stdout + run.stderr);
+        assert.match(
+          run.stdout,
+          /^FAIL\s+database\s+The embedded database could not be created in \S+: ErrnoError \(errno \d+\)\. It must be an empty directory or hold an Unlatch database\.$/m,
+        );
+      } finally {
+        await other.drop();
+      }
+    },
+  );
 
   test(
     'PGlite: a directory in use by another process is refused with a clear message',
