@@ -46,6 +46,7 @@ export async function runServer(): Promise<void> {
   // and PostgreSQL starting) while this thread loads the web stack and builds the app, which
   // asks nothing of the database until it is made ready; migrations and the first Admin are
   // queued for the moment the database is open. On PostgreSQL the same order costs nothing.
+  // A first start on PGlite creates the database in a child process before any of this.
   const { db, ready } = await startDb(config);
   const prepared = ready.then(() => prepareDatabase(db, config, logger));
   prepared.catch(() => {}); // surfaces below, once the app is built

@@ -1,8 +1,6 @@
 // Creates an embedded database (PGlite's initdb) in a process of its own, then exits:
-// `node pglite-create.js <dataDir>`. Run by PgliteDb on a server's very first start. Creating
-// a database in the server's own process left ~64 MiB in the C allocator's arenas resident
-// until the next restart (228 MiB at rest against ~160 on an existing database); a process
-// that exits gives all of it back.
+// `node pglite-create.js <directory>`. Run by new-database.ts on a server's very first start
+// (why a process of its own: see there).
 
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,14 +10,20 @@ import { PGLITE_OPTIONS } from './pglite-options.js';
 // would recompile PostgreSQL's hot functions on the cores the server is starting on.
 setFlagsFromString('--liftoff-only');
 
-const dataDir = process.argv[2];
-if (dataDir === undefined) {
-  process.stderr.write('usage: pglite-create <dataDir>\n');
+const directory = process.argv[2];
+if (directory === undefined) {
+  process.stderr.write('usage: pglite-create <directory>\n');
   process.exit(2);
 }
+// Stdin is a pipe from the server that started this: when it ends, the server has gone (killed
+// during its first start, say), and a database created now would be written with nobody
+// holding the directory's lock.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
 try {
-  const pg = await PGlite.create(dataDir, PGLITE_OPTIONS);
+  const pg = await PGlite.create(directory, PGLITE_OPTIONS);
   await pg.close();
+  process.exit(0);
 } catch (error) {
   process.stderr.write(`${describe(error)}\n`);
   process.exit(1);
@@ -31,5 +35,5 @@ function describe(error: unknown): string {
   const { name, errno } = (error ?? {}) as { name?: unknown; errno?: unknown };
   const what = typeof name === 'string' ? name : String(error);
   const code = typeof errno === 'number' ? ` (errno ${errno})` : '';
-  return `${what}${code}. It must be an empty directory or hold an Unlatch database.`;
+  return `${what}${code}`;
 }

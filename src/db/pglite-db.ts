@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.js';
 import { assertChannelName, type Db, type Queryable, type SqlParam } from './db.js';
@@ -9,6 +7,7 @@ import {
   type Request,
   type WorkerOptions,
 } from './pglite-protocol.js';
+import { createDatabase } from './new-database.js';
 import { holdsDatabase } from './pglite-options.js';
 
 // The worker's module: its build, or its TypeScript source under tsx (tests, `npm run dev`).
@@ -16,31 +15,6 @@ const WORKER_URL = new URL(
   import.meta.url.endsWith('.ts') ? './pglite-worker.ts' : './pglite-worker.js',
   import.meta.url,
 );
-
-// The script that creates a database in a process of its own (see createDatabase).
-const CREATE_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './pglite-create.ts' : './pglite-create.js',
-  import.meta.url,
-);
-
-/**
- * Creates the database in `dataDir` (PGlite's initdb) in a child process. Done in the
- * server's process, creating it left ~64 MiB of the C allocator's memory resident until the
- * next restart; a process that exits gives it all back. A first start only.
- */
-function createDatabase(dataDir: string): Promise<void> {
-  const script = fileURLToPath(CREATE_URL);
-  const args = CREATE_URL.pathname.endsWith('.ts')
-    ? ['--import', import.meta.resolve('tsx'), script, dataDir]
-    : [script, dataDir];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 300_000 }, (error, _stdout, stderr) => {
-      if (error === null) return resolve();
-      const why = stderr.trim() || error.message;
-      reject(new Error(`The embedded database could not be created in ${dataDir}: ${why}`));
-    });
-  });
-}
 
 /**
  * The worker's young generation, in MB. V8 lets it grow to 48 MB (two 16 MB semi-spaces and
