@@ -106,7 +106,11 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
     } catch (error) {
       checks.push(failed('listen', message(error)));
     }
-    checks.push(await statisticsCheck(db));
+    try {
+      checks.push(await statisticsCheck(db));
+    } catch (error) {
+      checks.push(failed('statistics', message(error)));
+    }
   } finally {
     await db.close();
   }
