@@ -299,6 +299,11 @@ test("PATs switched off: the list is the route's 404 every time, never a cached 
        VALUES ($1, 'from before', $2, $3, now() + interval '1 day')`,
       [user.id, token.selector, token.verifier],
     );
+    // Its list in the cache, as if read before the switch: an answer the lane could give.
+    const pats = await off.services.patStore.listForUser(user.id);
+    assert.equal(pats.length, 1);
+    off.services.patLists.set(user.id, pats, off.services.patLists.generation);
+    assert.ok(off.services.patLists.get(user.id));
     const headers = { authorization: token.secret };
     for (let i = 0; i < 3; i++) {
       const me = await fetch(`${offBase}${ME}`, { headers });
@@ -307,6 +312,8 @@ test("PATs switched off: the list is the route's 404 every time, never a cached 
       assert.equal(list.status, 404);
       assert.equal(((await list.json()) as { message: string }).message, 'PATs are disabled.');
     }
+    // The lane declined by itself: it did not fail over to the route.
+    assert.ok(!off.logLines.some((line) => line.includes('fast lane failed')));
   } finally {
     await off.close();
   }
