@@ -217,9 +217,9 @@ export function AdminTokensPage() {
             );
             setConfirming(false);
             setReason('');
-            setStatus(`${answer.revoked.length} tokens revoked.`);
             setSelected(new Set());
             await resource.reload();
+            setStatus(`${answer.revoked.length} tokens revoked.`);
           }}
         >
           <p>They stop working at once, for every program that uses them. This cannot be undone.</p>
