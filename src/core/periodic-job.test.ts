@@ -100,3 +100,45 @@ test('stop() with nothing running, or twice, returns at once; start() twice sche
   await sleep(30);
   assert.equal(calls, after, 'no run after stop()');
 });
+
+test('stop() tells the run in progress to stop: a run of many steps ends at its next step', async () => {
+  const STEPS = 10;
+  let steps = 0;
+  let begun = false;
+  const job = new PeriodicJob(
+    async (signal) => {
+      begun = true;
+      for (let i = 0; i < STEPS && !signal.aborted; i++) {
+        await sleep(20);
+        steps++;
+      }
+    },
+    { intervalMs: 5, onError: (error) => assert.fail(String(error)) },
+  );
+  job.start();
+  for (let i = 0; i < 200 && !begun; i++) await sleep(5);
+  await job.stop();
+  assert.ok(steps >= 1 && steps < STEPS, `steps done before the stop took effect: ${steps}`);
+});
+
+test('a job started again after stop() gives its runs a signal that is not aborted', async () => {
+  const seen: boolean[] = [];
+  const job = new PeriodicJob(
+    async (signal) => {
+      seen.push(signal.aborted);
+    },
+    { intervalMs: 5, onError: (error) => assert.fail(String(error)) },
+  );
+  job.start();
+  for (let i = 0; i < 200 && seen.length < 1; i++) await sleep(5);
+  await job.stop();
+  const before = seen.length;
+  job.start();
+  for (let i = 0; i < 200 && seen.length <= before; i++) await sleep(5);
+  await job.stop();
+  assert.ok(seen.length > before);
+  assert.deepEqual(
+    seen,
+    seen.map(() => false),
+  );
+});

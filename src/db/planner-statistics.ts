@@ -28,7 +28,7 @@ export class PlannerStatistics {
     private readonly db: Queryable,
     options: PlannerStatisticsOptions,
   ) {
-    this.#job = new PeriodicJob(() => this.runOnce(), options);
+    this.#job = new PeriodicJob((signal) => this.runOnce(signal), options);
   }
 
   start(): void {
@@ -44,9 +44,10 @@ export class PlannerStatistics {
    * Analyzes the tables of the current schema that changed enough, and on the first run all
    * of them; returns their names. All on the first run: the counts of changes live in memory
    * and start from zero with each process, so rows written before this start (by an earlier
-   * run, an import, a seed) would otherwise never count.
+   * run, an import, a seed) would otherwise never count. Once `signal` is aborted (the server
+   * is stopping) it analyzes no further table.
    */
-  async runOnce(): Promise<string[]> {
+  async runOnce(signal?: AbortSignal): Promise<string[]> {
     const all = !this.#ranOnce;
     const tables = await this.db.query<{ schema: string; table: string }>(
       `SELECT schemaname AS schema, relname AS "table" FROM pg_stat_user_tables
@@ -55,10 +56,14 @@ export class PlannerStatistics {
        ORDER BY relname`,
       [all],
     );
-    for (const { schema, table } of tables)
+    const analyzed: string[] = [];
+    for (const { schema, table } of tables) {
+      if (signal?.aborted) return analyzed;
       await this.db.query(`ANALYZE ${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
+      analyzed.push(table);
+    }
     this.#ranOnce = true;
-    return tables.map(({ table }) => table);
+    return analyzed;
   }
 }
 

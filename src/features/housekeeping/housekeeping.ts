@@ -33,7 +33,7 @@ export class Housekeeping {
 
   constructor(deps: HousekeepingDeps) {
     this.#deps = deps;
-    this.#job = new PeriodicJob(() => this.runOnce(), deps);
+    this.#job = new PeriodicJob((signal) => this.runOnce(signal), deps);
   }
 
   /** A first run soon after start (servers that restart often still clean up), then every interval. */
@@ -46,7 +46,8 @@ export class Housekeeping {
     return this.#job.stop();
   }
 
-  async runOnce(): Promise<{
+  /** One clean-up; once `signal` is aborted (the server is stopping) it begins no further step. */
+  async runOnce(signal?: AbortSignal): Promise<{
     sessions: number;
     events: number;
     usageDays: number;
@@ -54,18 +55,21 @@ export class Housekeeping {
   }> {
     const { sessions, events, eventsRetentionDays, usage, idleTokens } = this.#deps;
     const now = (this.#deps.clock ?? systemClock)();
-    const expiredSessions = await sessions.purgeExpired();
+    const unlessStopping = async (step: () => Promise<number>) => (signal?.aborted ? 0 : step());
+    const expiredSessions = await unlessStopping(() => sessions.purgeExpired());
     const oldEvents =
       eventsRetentionDays === 0
         ? 0
-        : await events.deleteOlderThan(new Date(now.getTime() - eventsRetentionDays * DAY_MS));
+        : await unlessStopping(() =>
+            events.deleteOlderThan(new Date(now.getTime() - eventsRetentionDays * DAY_MS)),
+          );
     const firstKept = new Date(
       (Math.floor(now.getTime() / DAY_MS) - (usage?.keepDays ?? 0) + 1) * DAY_MS,
     );
     const usageDays = usage
-      ? await usage.store.deleteBefore(firstKept.toISOString().slice(0, 10))
+      ? await unlessStopping(() => usage.store.deleteBefore(firstKept.toISOString().slice(0, 10)))
       : 0;
-    const idle = idleTokens ? await idleTokens.revokeIdle() : 0;
+    const idle = idleTokens ? await unlessStopping(() => idleTokens.revokeIdle(signal)) : 0;
     return { sessions: expiredSessions, events: oldEvents, usageDays, idleTokens: idle };
   }
 }

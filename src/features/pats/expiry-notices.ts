@@ -57,7 +57,7 @@ export class ExpiryNotices {
 
   constructor(deps: ExpiryNoticesDeps) {
     this.#deps = deps;
-    this.#job = new PeriodicJob(() => this.runOnce(), deps);
+    this.#job = new PeriodicJob((signal) => this.runOnce(signal), deps);
   }
 
   start(firstRunAfterMs = 30_000): void {
@@ -69,14 +69,18 @@ export class ExpiryNotices {
     return this.#job.stop();
   }
 
-  /** Records the notices that are due; returns how many this run recorded. */
-  async runOnce(): Promise<number> {
+  /**
+   * Records the notices that are due; returns how many this run recorded. Once `signal` is
+   * aborted (the server is stopping) it records no further notice: the next run finds them.
+   */
+  async runOnce(signal?: AbortSignal): Promise<number> {
     const { pats, leadDays } = this.#deps;
     const now = (this.#deps.clock ?? systemClock)();
     const longest = Math.max(0, ...leadDays);
     const tokens = await pats.findExpiring(now, longest, EXPIRED_LOOKBACK_DAYS, BATCH);
     let recorded = 0;
     for (const token of tokens) {
+      if (signal?.aborted) break;
       const due = dueNotice(token, now, leadDays);
       if (due === undefined) continue;
       if (await this.#record(token, due)) recorded++;

@@ -37,10 +37,11 @@ export class IdleTokens {
   }
 
   /** Revokes idle tokens in batches; returns how many (0 when another instance holds the lock). */
-  async revokeIdle(): Promise<number> {
+  async revokeIdle(signal?: AbortSignal): Promise<number> {
     const { db, store, revocations, idleDays } = this.#deps;
     let total = 0;
-    for (;;) {
+    // Batch after batch; a stopping server ends after the batch in hand (the next run goes on).
+    while (!signal?.aborted) {
       const now = (this.#deps.clock ?? systemClock)();
       const cutoff = new Date(now.getTime() - idleDays * DAY_MS);
       const deleted = await db.transaction(async (tx) => {
@@ -54,5 +55,6 @@ export class IdleTokens {
       total += deleted.length;
       if (deleted.length < BATCH) return total;
     }
+    return total;
   }
 }
