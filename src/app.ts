@@ -221,9 +221,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   await registerOpenApi(app, VERSION);
   app.get('/health', { schema: { hide: true } }, async () => ({ health: 'GOOD' }));
   await app.register(
-    loginRoutes(services.login, services.sessions, services.loginAttempts, (outcome) =>
-      metrics.loginOutcome(outcome),
-    ),
+    loginRoutes(services.login, services.sessions, services.loginAttempts, metrics),
   );
   await app.register(leakRoutes(services.leakedTokens, services.leakReports));
   if (metrics.enabled) registerMetricsRoute(app, metrics, config.metricsToken);

@@ -42,6 +42,17 @@ export abstract class ApiError extends Error {
   }
 }
 
+/**
+ * Work skipped because the client closed the connection before its answer: not an API error
+ * (nobody reads the answer), so the route that asked for the signal handles it.
+ */
+export class ClientGone extends Error {
+  override readonly name = 'ClientGone';
+  constructor() {
+    super('The client closed the connection before the answer.');
+  }
+}
+
 export class BadDataError extends ApiError {
   override readonly name: string;
   readonly statusCode = 400;

@@ -20,7 +20,8 @@ export const METRICS_PATH = '/internal-backstage/prometheus';
 export const AUTH_OUTCOMES = ['cache_hit', 'db_hit', 'unknown', 'expired', 'rate_limited'] as const;
 export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 
-export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited'] as const;
+/** `abandoned`: the client left while the login waited its turn; its password was not checked. */
+export const LOGIN_OUTCOMES = ['success', 'failure', 'rate_limited', 'abandoned'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 /** What became of a webhook delivery attempt: a 2xx, a failure to retry, or the last failure. */

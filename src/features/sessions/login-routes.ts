@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertNotCrossSiteWrite } from '../../http/cross-site.js';
 import { pickErrors } from '../../http/error-schemas.js';
-import { PasswordMismatch, TooManyRequestsError } from '../../core/errors.js';
-import type { LoginOutcome } from '../../http/metrics.js';
+import { ClientGone, PasswordMismatch, TooManyRequestsError } from '../../core/errors.js';
+import { CLIENT_CLOSED_REQUEST, clientGoneSignal } from '../../http/client-gone.js';
+import type { Metrics } from '../../http/metrics.js';
 import type { FixedWindowLimiter } from '../../core/rate-limiter.js';
 import { requireJsonContentType } from '../../http/route-helpers.js';
 import {
@@ -15,6 +16,8 @@ import { toPublicUser } from '../users/public-user.js';
 import type { LoginService } from './login-service.js';
 import type { SessionService } from './session-service.js';
 
+const LOGIN_PATH = '/auth/simple/login';
+
 interface LoginBody {
   username: string;
   password: string;
@@ -24,8 +27,9 @@ export function loginRoutes(
   login: LoginService,
   sessions: SessionService,
   attempts: FixedWindowLimiter,
-  onOutcome: (outcome: LoginOutcome) => void = () => {},
+  metrics: Pick<Metrics, 'enabled' | 'loginOutcome' | 'observeRoute'>,
 ) {
+  const onOutcome = metrics.loginOutcome.bind(metrics);
   // Login CSRF first: another site must not sign a browser into an account of its choosing,
   // and its refused attempts must not spend the address's budget (a page could otherwise
   // lock its visitors' office out of logging in). Then every attempt counts, well-formed or
@@ -44,7 +48,7 @@ export function loginRoutes(
 
   return async function register(app: FastifyInstance): Promise<void> {
     app.post<{ Body: LoginBody }>(
-      '/auth/simple/login',
+      LOGIN_PATH,
       {
         onRequest: limitAttempts,
         preValidation: requireJsonContentType,
@@ -64,11 +68,21 @@ export function loginRoutes(
         },
       },
       async (request, reply) => {
+        // A login can wait seconds for the hasher under a flood; a client that gives up
+        // never gets an answer, so Fastify records no duration for it: this does.
+        const gone = clientGoneSignal(reply, () => {
+          if (metrics.enabled)
+            metrics.observeRoute(LOGIN_PATH, 'POST', CLIENT_CLOSED_REQUEST, reply.elapsedTime);
+        });
         let outcome: Awaited<ReturnType<LoginService['login']>>;
         try {
-          outcome = await login.login(request.body.username, request.body.password);
+          outcome = await login.login(request.body.username, request.body.password, gone);
         } catch (error) {
           if (error instanceof PasswordMismatch) onOutcome('failure');
+          if (error instanceof ClientGone) {
+            onOutcome('abandoned');
+            return reply.code(CLIENT_CLOSED_REQUEST).send();
+          }
           throw error;
         }
         onOutcome('success');

@@ -27,14 +27,16 @@ export class LoginService {
 
   /**
    * Unknown user and wrong password give the same error after the same work: the password
-   * is always checked, against a decoy hash when there is no such user.
+   * is always checked, against a decoy hash when there is no such user. Rejects with
+   * ClientGone when `signal` (the client left) is aborted before the check began.
    */
   async login(
     login: string,
     password: string,
+    signal?: AbortSignal,
   ): Promise<{ user: User; session: { id: string; expiresAt: Date } }> {
     const found = await this.users.findForLogin(login.trim());
-    const matches = await this.hasher.verifyOrDecoy(password, found?.passwordHash);
+    const matches = await this.hasher.verifyOrDecoy(password, found?.passwordHash, signal);
     if (!found || found.passwordHash === null || !matches) {
       if (found) await this.users.recordFailedLogin(found.user.id);
       throw new PasswordMismatch();

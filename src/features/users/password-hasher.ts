@@ -2,9 +2,10 @@
 // one user's burst of password changes queues every other login behind it (60 parallel
 // changes by one Viewer made an Admin's login take 12 s). All password work goes through
 // one bounded queue: at most `concurrency` hashes run at once, at most `maxWaiting` wait,
-// and beyond that the caller gets 503 with Retry-After at once instead of a long wait.
+// and beyond that the caller gets 503 with Retry-After at once instead of a long wait. A
+// caller whose client has left by its turn (`signal`) gives the slot on without hashing.
 
-import { ServiceUnavailableError } from '../../core/errors.js';
+import { ClientGone, ServiceUnavailableError } from '../../core/errors.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
 
 export interface HashingQueueState {
@@ -33,12 +34,22 @@ export class PasswordHasher {
     return this.#run(() => verifyPassword(password, stored));
   }
 
-  /** Checks against a decoy when there is no stored hash, so both cost the same. */
-  verifyOrDecoy(password: string, stored: string | null | undefined): Promise<boolean> {
-    return this.#run(async () => verifyPassword(password, stored ?? (await decoyPasswordHash())));
+  /**
+   * Checks against a decoy when there is no stored hash, so both cost the same. Rejects with
+   * ClientGone, without checking, when `signal` is aborted by its turn.
+   */
+  verifyOrDecoy(
+    password: string,
+    stored: string | null | undefined,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    return this.#run(
+      async () => verifyPassword(password, stored ?? (await decoyPasswordHash())),
+      signal,
+    );
   }
 
-  async #run<T>(work: () => Promise<T>): Promise<T> {
+  async #run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.#running < this.concurrency) {
       this.#running++;
     } else {
@@ -51,6 +62,7 @@ export class PasswordHasher {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
     try {
+      if (signal?.aborted) throw new ClientGone();
       return await work();
     } finally {
       const next = this.#waiting.shift();
