@@ -85,10 +85,19 @@ export async function readRssKiB(pid: number): Promise<number> {
 }
 
 // Only what a server needs from this environment: a DATABASE_URL or DATA_DIR left in the
-// caller's shell must never point a benchmark server at a real database.
+// caller's shell must never point a benchmark server at a real database. The C allocator's
+// settings pass, so that a run can measure them (MALLOC_ARENA_MAX=2 npm run bench).
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
+  for (const name of [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'LANG',
+    'TZ',
+    'GLIBC_TUNABLES',
+    'MALLOC_ARENA_MAX',
+  ]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
