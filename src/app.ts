@@ -210,9 +210,12 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Buil
   });
   app.addHook('onClose', async () => {
     await stopListening?.();
-    await services.housekeeping.stop();
-    await services.plannerStatistics?.stop();
-    await services.expiryNotices.stop();
+    // Told to stop together: each ends at its next step, and none runs on while another is awaited.
+    await Promise.all([
+      services.housekeeping.stop(),
+      services.plannerStatistics?.stop(),
+      services.expiryNotices.stop(),
+    ]);
     await services.webhookSender.stop();
     await services.seenAt.stop();
     await services.unacknowledgedPats.stop();

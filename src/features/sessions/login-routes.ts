@@ -70,7 +70,7 @@ export function loginRoutes(
       async (request, reply) => {
         // A login can wait seconds for the hasher under a flood; a client that gives up
         // never gets an answer, so Fastify records no duration for it: this does.
-        const gone = clientGoneSignal(reply, () => {
+        const gone = clientGoneSignal(request, reply, () => {
           if (metrics.enabled)
             metrics.observeRoute(LOGIN_PATH, 'POST', CLIENT_CLOSED_REQUEST, reply.elapsedTime);
         });
