@@ -77,7 +77,7 @@ test('a login whose client left while it waited for the hasher is not checked, a
   try {
     const base = `http://127.0.0.1:${port}`;
     const user = await h.createUser('Editor');
-    // Two logins ahead of it: its turn comes two password checks (~0.5 s) after it leaves.
+    // Two logins ahead of it, so that it still waits in the queue when its client leaves.
     const ahead = [postLogin(port, user.username), postLogin(port, user.username)];
     await until(() => h.services.hasher.state.waiting === 1, 'the second login waits');
     const leaving = postLogin(port, user.username);

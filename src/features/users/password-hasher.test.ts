@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ServiceUnavailableError } from '../../core/errors.js';
+import { ClientGone, ServiceUnavailableError } from '../../core/errors.js';
 import { PasswordHasher } from './password-hasher.js';
 
 test('hashes and verifies through the queue', async () => {
@@ -34,4 +34,25 @@ test('a failing hash frees its slot', async () => {
   await assert.rejects(hasher.verify('x', 'scrypt$3$8$1$c2FsdA$aGFzaA'));
   assert.deepEqual(hasher.state, { running: 0, waiting: 0 });
   assert.equal(typeof (await hasher.hash('still works')), 'string');
+});
+
+test('a waiter whose client leaves gives up its place at once: the bound counts live callers only', async () => {
+  const hasher = new PasswordHasher(1, 1);
+  const first = hasher.hash('first');
+  const leaving = new AbortController();
+  const waiting = hasher.verifyOrDecoy('second', undefined, leaving.signal);
+  assert.deepEqual(hasher.state, { running: 1, waiting: 1 });
+  leaving.abort();
+  await assert.rejects(waiting, ClientGone);
+  assert.deepEqual(hasher.state, { running: 1, waiting: 0 }, 'left before the first check ended');
+  const third = hasher.hash('third'); // its place is free again: not refused
+  assert.deepEqual(hasher.state, { running: 1, waiting: 1 });
+  await Promise.all([first, third]);
+  assert.deepEqual(hasher.state, { running: 0, waiting: 0 });
+});
+
+test('a caller whose client has already left is refused before it queues or hashes', async () => {
+  const hasher = new PasswordHasher(1, 1);
+  await assert.rejects(hasher.verifyOrDecoy('x', undefined, AbortSignal.abort()), ClientGone);
+  assert.deepEqual(hasher.state, { running: 0, waiting: 0 });
 });

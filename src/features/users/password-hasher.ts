@@ -3,7 +3,8 @@
 // changes by one Viewer made an Admin's login take 12 s). All password work goes through
 // one bounded queue: at most `concurrency` hashes run at once, at most `maxWaiting` wait,
 // and beyond that the caller gets 503 with Retry-After at once instead of a long wait. A
-// caller whose client has left by its turn (`signal`) gives the slot on without hashing.
+// caller whose client leaves (`signal`) gives up its place in the queue at once, so the
+// bound counts only callers someone still waits for, and it never hashes.
 
 import { ClientGone, ServiceUnavailableError } from '../../core/errors.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -50,6 +51,7 @@ export class PasswordHasher {
   }
 
   async #run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) throw new ClientGone();
     if (this.#running < this.concurrency) {
       this.#running++;
     } else {
@@ -58,8 +60,20 @@ export class PasswordHasher {
           'Too many password checks are waiting on this server right now. Try again in a moment.',
         );
       }
-      // The slot is handed over by the finishing task, so #running stays as it is.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      // The slot is handed over by the finishing task, so #running stays as it is. A waiter
+      // that leaves is taken out of the queue, so no slot is ever handed to it.
+      await new Promise<void>((resolve, reject) => {
+        const leave = () => {
+          this.#waiting.splice(this.#waiting.indexOf(takeTurn), 1);
+          reject(new ClientGone());
+        };
+        const takeTurn = () => {
+          signal?.removeEventListener('abort', leave);
+          resolve();
+        };
+        this.#waiting.push(takeTurn);
+        signal?.addEventListener('abort', leave, { once: true });
+      });
     }
     try {
       if (signal?.aborted) throw new ClientGone();
