@@ -37,7 +37,8 @@ export class PasswordHasher {
 
   /**
    * Checks against a decoy when there is no stored hash, so both cost the same. Rejects with
-   * ClientGone, without checking, when `signal` is aborted by its turn.
+   * ClientGone, without checking, once `signal` is aborted before the check begins (a caller
+   * waiting in the queue leaves it then).
    */
   verifyOrDecoy(
     password: string,
