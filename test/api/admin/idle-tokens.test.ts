@@ -69,6 +69,35 @@ describe('idle tokens', () => {
     assert.equal((await h.services.housekeeping.runOnce()).idleTokens, 0);
   });
 
+  test('a stopping server begins no clean-up step: what is due stays for the next run', async () => {
+    const owner = await h.quickSignedIn();
+    const idle = await token(owner.cookie, { created: 40 });
+    await h.db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 day' WHERE user_id = $1`,
+      [owner.user.id],
+    );
+    // Looked up in the tables, not used: a use would make the token no longer idle.
+    const left = async () =>
+      (
+        await h.db.query<{ tokens: number; sessions: number }>(
+          `SELECT (SELECT count(*)::int FROM personal_access_tokens WHERE id = $1) AS tokens,
+                  (SELECT count(*)::int FROM sessions WHERE user_id = $2) AS sessions`,
+          [idle.id, owner.user.id],
+        )
+      )[0];
+    assert.deepEqual(await h.services.housekeeping.runOnce(AbortSignal.abort()), {
+      sessions: 0,
+      events: 0,
+      usageDays: 0,
+      idleTokens: 0,
+    });
+    assert.equal(await h.services.idleTokens?.revokeIdle(AbortSignal.abort()), 0);
+    assert.deepEqual(await left(), { tokens: 1, sessions: 1 });
+    const next = await h.services.housekeeping.runOnce();
+    assert.ok(next.sessions >= 1 && next.idleTokens >= 1, JSON.stringify(next));
+    assert.deepEqual(await left(), { tokens: 0, sessions: 0 });
+  });
+
   test('while another instance holds the job lock, this one does nothing', async () => {
     const owner = await h.quickSignedIn();
     const idle = await token(owner.cookie, { created: 45 });
